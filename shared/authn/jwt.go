@@ -1,0 +1,68 @@
+// Package authn proves who is calling: it issues and checks the
+// mini-program's HS256 JWTs and the web session cookie, and provides the
+// route guards of api.md §0.2 (user with either credential, JWT only,
+// session only, admin, staff) with the contract's 401/403 bodies.
+package authn
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// TokenLifetime is how long a mini-program token is valid.
+const TokenLifetime = 7 * 24 * time.Hour
+
+// Claims are the original's token claims: no sub, iss or aud.
+type Claims struct {
+	UserID         int64  `json:"user_id"`
+	OpenID         string `json:"openid"`
+	SessionVersion int64  `json:"session_version"`
+	jwt.RegisteredClaims
+}
+
+// Tokens issues and parses JWTs signed with SECRET_KEY.
+type Tokens struct {
+	secret []byte
+	now    func() time.Time
+}
+
+// NewTokens returns a Tokens for secret; now is the clock.
+func NewTokens(secret string, now func() time.Time) *Tokens {
+	return &Tokens{secret: []byte(secret), now: now}
+}
+
+// Issue signs a token for the user.
+func (t *Tokens) Issue(userID int64, openid string, sessionVersion int64) (string, error) {
+	now := t.now()
+	c := Claims{
+		UserID: userID, OpenID: openid, SessionVersion: sessionVersion,
+		RegisteredClaims: jwt.RegisteredClaims{
+			IssuedAt:  jwt.NewNumericDate(now),
+			ExpiresAt: jwt.NewNumericDate(now.Add(TokenLifetime)),
+		},
+	}
+	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(t.secret)
+	if err != nil {
+		return "", fmt.Errorf("sign token: %w", err)
+	}
+	return s, nil
+}
+
+// ErrBadToken means the token does not decode, is not HS256 with our key,
+// or has expired.
+var ErrBadToken = errors.New("token invalid or expired")
+
+// Parse checks signature, algorithm (HS256 only) and expiry.
+func (t *Tokens) Parse(token string) (*Claims, error) {
+	var c Claims
+	_, err := jwt.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return t.secret, nil },
+		jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired(),
+		jwt.WithTimeFunc(t.now), jwt.WithLeeway(5*time.Second))
+	if err != nil || c.UserID <= 0 {
+		return nil, ErrBadToken
+	}
+	return &c, nil
+}
