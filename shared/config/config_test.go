@@ -1,0 +1,69 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func from(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaults(t *testing.T) {
+	c, err := FromEnv(from(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DatabaseURL != "file:instance/submissions.db" || c.RateLimitStorageURL != "memory://" ||
+		c.Mail.Provider != "console" || c.AI.Model != "qwen-plus" || c.AI.Timeout != 25*time.Second ||
+		c.SecretKey != DefaultSecretKey || c.Production() {
+		t.Fatalf("defaults: %+v", c)
+	}
+}
+
+func TestProductionRefusesDefaultSecret(t *testing.T) {
+	for _, env := range []map[string]string{
+		{"ENVIRONMENT": "production"},
+		{"FLASK_ENV": "production", "SECRET_KEY": DefaultSecretKey},
+		{"ENVIRONMENT": "production", "SECRET_KEY": "short"},
+	} {
+		_, err := FromEnv(from(env))
+		if err == nil || !strings.Contains(err.Error(), "SECRET_KEY") {
+			t.Errorf("%v: err = %v, want a SECRET_KEY error", env, err)
+		}
+	}
+	c, err := FromEnv(from(map[string]string{"ENVIRONMENT": "production", "SECRET_KEY": strings.Repeat("x", 32)}))
+	if err != nil || !c.Production() {
+		t.Fatalf("good production config refused: %v", err)
+	}
+}
+
+func TestBadValuesAreNamed(t *testing.T) {
+	for key, val := range map[string]string{"MAIL_PORT": "abc", "SESSION_COOKIE_SECURE": "maybe",
+		"MAIL_PROVIDER": "pigeon", "SHUTDOWN_TIMEOUT": "soon"} {
+		_, err := FromEnv(from(map[string]string{key: val}))
+		if err == nil || !strings.Contains(err.Error(), key) {
+			t.Errorf("%s=%s: err = %v, want it named", key, val, err)
+		}
+	}
+}
+
+func TestDotenvFileUnderEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	wd, _ := os.Getwd()
+	t.Cleanup(func() { _ = os.Chdir(wd) })
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte("MAIL_PORT=2525\nDASHSCOPE_MODEL=qwen-max\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(from(map[string]string{"DASHSCOPE_MODEL": "from-env"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Mail.Port != 2525 || c.AI.Model != "from-env" {
+		t.Fatalf("port %d model %q: want 2525 from .env and the environment's model", c.Mail.Port, c.AI.Model)
+	}
+}
