@@ -44,10 +44,12 @@ var commands = map[string]command{
 	"serve":   {"run the HTTP server with every route group", cmdServe},
 	"migrate": {"apply database migrations and exit", cmdMigrate},
 	"user":    {"manage accounts: user create --email E [--username U] [--password P] [--admin]", cmdUser},
+
+	"backup": {"backup DEST: consistent copy of the SQLite database while it runs, integrity-checked", cmdBackup},
 }
 
 // commandOrder is how usage lists the commands.
-var commandOrder = []string{"serve", "migrate", "user"}
+var commandOrder = []string{"serve", "migrate", "user", "backup"}
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	e := &env{getenv: getenv, stdout: stdout, stderr: stderr}
