@@ -1,0 +1,181 @@
+package explain
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	_ "time/tzdata" // daily caps follow TIMEZONE even where the OS has no zoneinfo (Lambda)
+
+	"quizbank/shared/authn"
+	"quizbank/shared/httpx"
+	"quizbank/shared/llm"
+	"quizbank/shared/platform"
+	"quizbank/shared/users"
+)
+
+// Messages of the group's refusals.
+const (
+	msgMissingQuestion = "缺少题目信息"
+	msgSubjectBlocked  = "你暂时无权访问该科目的题目"
+	msgProviderFailed  = "AI 解析暂时无法生成：请检查 API Key 是否有效、账户是否欠费，" +
+		"以及 Base URL 是否与账号所在地域一致"
+)
+
+// service holds what the handler needs between requests.
+type service struct {
+	d        *platform.Deps
+	settings settingsReader
+	client   *llm.Client
+	cache    answerCache
+	usage    usageCounters
+	logger   *slog.Logger
+}
+
+func newService(d *platform.Deps) *service {
+	loc, err := time.LoadLocation(d.Config.TimeZone)
+	if err != nil {
+		d.Logger.Warn("TIMEZONE is not a known zone; AI daily caps use UTC", "timezone", d.Config.TimeZone)
+		loc = time.UTC
+	}
+	now := func() time.Time { return d.Now() }
+	var transport http.RoundTripper
+	if d.HTTPClient != nil {
+		transport = d.HTTPClient.Transport
+	}
+	return &service{
+		d:        d,
+		settings: settingsReader{d: d},
+		client:   llm.NewClient(transport),
+		cache:    answerCache{db: d.DB, now: now},
+		usage:    usageCounters{db: d.DB, loc: loc, now: now},
+		logger:   d.Logger,
+	}
+}
+
+// handleExplain is POST /api/quiz/ai/explain.
+func (s *service) handleExplain(w http.ResponseWriter, r *http.Request) error {
+	var req explainRequest
+	if err := httpx.DecodeJSONLenient(r, &req); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	caller := authn.FromContext(ctx).User
+	q, storedID, err := s.resolve(ctx, caller, req)
+	if err != nil {
+		return err
+	}
+	provider := s.settings.provider(ctx)
+	if provider.APIKey == "" {
+		httpx.Data(w, httpx.M{"explain": placeholderText, "provider": providerPlaceholder})
+		return nil
+	}
+	text, err := s.explain(ctx, caller, q, storedID, provider)
+	if err != nil {
+		return err
+	}
+	httpx.Data(w, httpx.M{"explain": text, "provider": providerDashScope, "model": provider.Model})
+	return nil
+}
+
+// resolve picks the question to explain: a stored question wins over
+// whatever the client sent (storedID is then its id, else 0).
+func (s *service) resolve(ctx context.Context, caller *users.User, req explainRequest) (llm.Question, int64, error) {
+	hasID := req.QuestionID.Set && req.QuestionID.Value != 0
+	if !hasID && strings.TrimSpace(string(req.Content)) == "" {
+		return llm.Question{}, 0, httpx.BadRequest(msgMissingQuestion)
+	}
+	q := llm.Question{
+		Type:       string(req.QType),
+		Content:    string(req.Content),
+		Options:    normaliseOptions(req.Options),
+		Answer:     string(req.Answer),
+		UserAnswer: string(req.UserAnswer),
+	}
+	if !hasID {
+		return q, 0, nil
+	}
+	row, found, err := loadQuestion(ctx, s.d.DB, req.QuestionID.Value)
+	if err != nil {
+		return llm.Question{}, 0, err
+	}
+	if !found {
+		// The original goes on with the inline fields (possibly empty).
+		return q, 0, nil
+	}
+	blocked, err := subjectBlocked(ctx, s.d.DB, caller.ID, caller.IsAdmin, row.SubjectID)
+	if err != nil {
+		return llm.Question{}, 0, err
+	}
+	if blocked {
+		return llm.Question{}, 0, httpx.Forbidden(msgSubjectBlocked)
+	}
+	return llm.Question{
+		Type:        row.Type,
+		Content:     row.Content,
+		Options:     normaliseStoredText(row.Options),
+		Answer:      row.Answer,
+		Explanation: row.Explanation,
+		UserAnswer:  q.UserAnswer,
+	}, row.ID, nil
+}
+
+// explain answers from the cache when it can, else spends one provider
+// call within the caller's limits.
+func (s *service) explain(ctx context.Context, caller *users.User, q llm.Question, storedID int64, p llm.Settings) (string, error) {
+	prompt := llm.Build(q)
+	hash := prompt.Hash()
+	if storedID != 0 {
+		text, ok, err := s.cache.get(ctx, storedID, p.Model, hash)
+		if err != nil {
+			s.logger.WarnContext(ctx, "AI explanation cache unreadable; asking the provider", "err", err)
+		}
+		if ok {
+			return text, nil
+		}
+	}
+	lim := s.settings.limits(ctx)
+	if err := perMinute(ctx, s.d.Limiter, caller.ID, lim.UserPerMinute); err != nil {
+		return "", err
+	}
+	if err := s.usage.reserve(ctx, caller.ID, lim); err != nil {
+		return "", err
+	}
+	start := time.Now()
+	reply, err := s.client.Complete(ctx, p, prompt)
+	if err != nil {
+		return "", s.providerFailure(ctx, err, p, time.Since(start))
+	}
+	s.logger.InfoContext(ctx, "AI explanation generated", "model", reply.Model,
+		"question_id", storedID, "tokens", reply.TotalTokens,
+		"duration", time.Since(start).Round(time.Millisecond).String())
+	if storedID != 0 {
+		if err := s.cache.put(ctx, storedID, p.Model, hash, reply); err != nil {
+			s.logger.WarnContext(ctx, "AI explanation not cached", "err", err)
+		}
+	}
+	return reply.Text, nil
+}
+
+// providerFailure logs what went wrong — kind, HTTP status, host; never
+// the key or the provider's text — and answers the fixed 502 hint.
+func (s *service) providerFailure(ctx context.Context, err error, p llm.Settings, took time.Duration) error {
+	var e *llm.Error
+	if !errors.As(err, &e) {
+		e = &llm.Error{Kind: llm.Malformed}
+	}
+	if e.Kind == llm.Canceled {
+		return context.Canceled // the client left; nobody reads an answer
+	}
+	host := ""
+	if u, perr := url.Parse(p.BaseURL); perr == nil {
+		host = u.Host
+	}
+	s.logger.WarnContext(ctx, "AI provider call failed", "kind", string(e.Kind),
+		"http_status", e.Status, "provider_host", host, "model", p.Model,
+		"duration", took.Round(time.Millisecond).String())
+	return httpx.Errorf(http.StatusBadGateway, "%s", msgProviderFailed)
+}
