@@ -73,7 +73,9 @@ func Open(ctx context.Context, rawURL, authToken string) (*DB, error) {
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	if err := db.PingContext(pingCtx); err != nil {
+	// A real query: the remote driver's Ping does not reach the server.
+	var one int
+	if err := db.QueryRowContext(pingCtx, "SELECT 1").Scan(&one); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("connect to database %s: %w", Redact(rawURL), err)
 	}
@@ -129,7 +131,34 @@ func Redact(rawURL string) string {
 
 // InTx runs fn in a transaction and commits it when fn returns nil. For
 // file databases BEGIN takes the write lock at once (_txlock=immediate).
+// A remote server only offers a deferred BEGIN, so a transaction that
+// reads and then writes can lose the race for the write lock with
+// SQLITE_BUSY at once; on a remote database InTx then rolls back and runs
+// fn again (a few times, with a short pause), so fn must only touch tx.
 func (db *DB) InTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	if !db.Remote {
+		return db.inTxOnce(ctx, fn)
+	}
+	var err error
+	for attempt := range remoteTxAttempts {
+		if err = db.inTxOnce(ctx, fn); err == nil || !isBusy(err) {
+			return err
+		}
+		pause := time.Duration(attempt+1) * 20 * time.Millisecond
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(pause):
+		}
+	}
+	return err
+}
+
+// remoteTxAttempts bounds how often InTx retries a busy remote
+// transaction (about 6 s of pauses in all).
+const remoteTxAttempts = 25
+
+func (db *DB) inTxOnce(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
