@@ -1,0 +1,160 @@
+package quiz
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"quizbank/shared/authn"
+	"quizbank/shared/httpx"
+	"quizbank/shared/platform"
+	"quizbank/shared/users"
+)
+
+// service holds what the group's handlers share.
+type service struct {
+	d      *platform.Deps
+	cat    *catalog
+	loc    *time.Location // TIMEZONE, for exam times
+	corpus *corpus
+}
+
+func newService(d *platform.Deps) *service {
+	loc, err := time.LoadLocation(d.Config.TimeZone)
+	if err != nil || d.Config.TimeZone == "" {
+		if d.Config.TimeZone != "" {
+			d.Logger.Warn("TIMEZONE is not a known zone; exam times use UTC+8", "zone", d.Config.TimeZone)
+		}
+		loc = time.FixedZone("CST", 8*3600)
+	}
+	return &service{d: d, cat: newCatalog(d.DB), loc: loc, corpus: &corpus{}}
+}
+
+// caller is the authenticated user (the guards guarantee one).
+func caller(r *http.Request) *users.User {
+	if id := authn.FromContext(r.Context()); id != nil {
+		return id.User
+	}
+	return nil
+}
+
+// blacklist lists the subjects u may not access (none for admins).
+func (s *service) blacklist(ctx context.Context, u *users.User) ([]int64, error) {
+	if u == nil || u.IsAdmin {
+		return nil, nil
+	}
+	ids, err := queryIDs(ctx, s.d.DB, `SELECT subject_id FROM user_subjects WHERE user_id = ? ORDER BY subject_id`, u.ID)
+	if err != nil {
+		return nil, fmt.Errorf("read subject blacklist: %w", err)
+	}
+	return ids, nil
+}
+
+func contains(ids []int64, id int64) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+// flags reads, in one query, which of ids the user has favourited and
+// which are in the mistake book.
+func (s *service) flags(ctx context.Context, userID int64, ids []int64) (fav, mis map[int64]bool, err error) {
+	fav, mis = map[int64]bool{}, map[int64]bool{}
+	if len(ids) == 0 {
+		return fav, mis, nil
+	}
+	list := idsJSON(ids)
+	rows, err := s.d.DB.QueryContext(ctx, `
+		SELECT question_id, 1 FROM favorites WHERE user_id = ? AND question_id IN (SELECT value FROM json_each(?))
+		UNION ALL
+		SELECT question_id, 2 FROM mistakes WHERE user_id = ? AND question_id IN (SELECT value FROM json_each(?))`,
+		userID, list, userID, list)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read favourites and mistakes: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, kind int64
+		if err := rows.Scan(&id, &kind); err != nil {
+			return nil, nil, fmt.Errorf("scan flags: %w", err)
+		}
+		if kind == 1 {
+			fav[id] = true
+		} else {
+			mis[id] = true
+		}
+	}
+	return fav, mis, rows.Err()
+}
+
+// intParam reads an integer query parameter; a missing or non-numeric
+// value gives def, as the original's type=int lookups do.
+func intParam(r *http.Request, name string, def int) int {
+	v := strings.TrimSpace(r.URL.Query().Get(name))
+	if v == "" {
+		return def
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return def
+	}
+	const big = 1 << 40
+	switch {
+	case n > big:
+		return big
+	case n < -big:
+		return -big
+	}
+	return int(n)
+}
+
+// paging reads page and per_page: page < 1 is 1, per_page < 1 is the
+// default, above max it is max.
+func paging(r *http.Request, def, max int) (page, perPage int) {
+	page = intParam(r, "page", 1)
+	if page < 1 {
+		page = 1
+	}
+	perPage = intParam(r, "per_page", def)
+	if perPage < 1 {
+		perPage = def
+	}
+	if perPage > max {
+		perPage = max
+	}
+	return page, perPage
+}
+
+// pathID reads a numeric path segment; anything else is a 404 like an
+// unknown id (the original's <int:id> routes do not match it).
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, httpx.FrameworkError(http.StatusNotFound, httpx.MsgNotFound)
+	}
+	return id, nil
+}
+
+// truthy reads the flag forms of query strings (1/true/True/yes/on).
+func truthy(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "true", "yes", "on":
+		return true
+	}
+	return false
+}
+
+// allOrEmpty maps the "no filter" spellings to "".
+func allOrEmpty(v string) string {
+	v = strings.TrimSpace(v)
+	if strings.EqualFold(v, "all") {
+		return ""
+	}
+	return v
+}
