@@ -45,11 +45,12 @@ var commands = map[string]command{
 	"migrate": {"apply database migrations and exit", cmdMigrate},
 	"user":    {"manage accounts: user create --email E [--username U] [--password P] [--admin]", cmdUser},
 
-	"backup": {"backup DEST: consistent copy of the SQLite database while it runs, integrity-checked", cmdBackup},
+	"backup":             {"backup DEST: consistent copy of the SQLite database while it runs, integrity-checked", cmdBackup},
+	"migrate-from-flask": {"migrate-from-flask PATH/submissions.db: copy the Flask system's data in (idempotent)", cmdMigrateFlask},
 }
 
 // commandOrder is how usage lists the commands.
-var commandOrder = []string{"serve", "migrate", "user", "backup"}
+var commandOrder = []string{"serve", "migrate", "user", "backup", "migrate-from-flask"}
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	e := &env{getenv: getenv, stdout: stdout, stderr: stderr}
