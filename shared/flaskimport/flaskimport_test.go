@@ -133,7 +133,7 @@ func TestImportFlaskDatabase(t *testing.T) {
 	// turned into NULLs, local-time microsecond stamps moved to UTC.
 	type userRow struct {
 		hash, email, openid, verifiedAt, lastActive, createdAt sql.NullString
-		admin, locked, subjectAdmin, version, hasPassword       int64
+		admin, locked, subjectAdmin, version, hasPassword      int64
 	}
 	readUser := func(id int) userRow {
 		var u userRow
