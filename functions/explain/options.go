@@ -14,7 +14,19 @@ import (
 // or a number of up to two digits, then a delimiter — "A. text",
 // "B、text", "C：text", "D) text", "E text". A "." followed by a digit is
 // a decimal point, not a delimiter ("1.5" is not option 1).
-var keyedOption = regexp.MustCompile(`(?s)^\s*([A-Za-z]|[0-9]{1,2})(?:\s*[、．:：)）]|\.(?:[^0-9]|$)|\s)\s*(.*)$`)
+var keyedOption = regexp.MustCompile(`(?s)^\s*([A-Za-z]|[0-9]{1,2})(\s*[、．:：)）.]|\s)(\s*)(.*)$`)
+
+// splitKeyed returns the key and text of an option that names its key.
+func splitKeyed(s string) (key, text string, ok bool) {
+	m := keyedOption.FindStringSubmatch(s)
+	if m == nil {
+		return "", "", false
+	}
+	if m[2] == "." && m[3] == "" && m[4] != "" && m[4][0] >= '0' && m[4][0] <= '9' {
+		return "", "", false // a decimal such as 1.5
+	}
+	return strings.ToUpper(m[1]), strings.TrimSpace(m[4]), true
+}
 
 // normaliseOptions turns a stored or sent options value into keyed
 // options (api.md §0.7, with its compatibility note: a leading letter is
@@ -70,8 +82,8 @@ func normaliseItems(items []any) []llm.Option {
 			out = append(out, llm.Option{})
 		default:
 			s := scalarText(x)
-			if m := keyedOption.FindStringSubmatch(s); m != nil {
-				out = append(out, llm.Option{Key: strings.ToUpper(m[1]), Value: strings.TrimSpace(m[2])})
+			if key, text, ok := splitKeyed(s); ok {
+				out = append(out, llm.Option{Key: key, Value: text})
 			} else {
 				out = append(out, llm.Option{Value: strings.TrimSpace(s)})
 			}
