@@ -1,0 +1,143 @@
+package adminconfig
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+)
+
+// NewQuestion is a question about to be inserted by an import.
+type NewQuestion struct {
+	Subject     string // subject name (imports that carry one)
+	SubjectID   int64  // used when Subject is empty (0: none)
+	QType       string
+	Content     string
+	Options     string // JSON array text
+	Answer      string
+	Explanation string
+	Difficulty  int64
+	ImagePath   any // NULL or a JSON-array string
+	Tags        string
+	CreatedBy   int64
+	CreatedAt   string
+	UpdatedAt   string
+}
+
+// subjectCache resolves subject names inside one import transaction,
+// creating unknown subjects.
+type subjectCache struct {
+	tx      *sql.Tx
+	now     string
+	ids     map[string]int64
+	created []string
+}
+
+func newSubjectCache(tx *sql.Tx, now string) *subjectCache {
+	return &subjectCache{tx: tx, now: now, ids: map[string]int64{}}
+}
+
+func (c *subjectCache) id(ctx context.Context, name string, create bool) (int64, error) {
+	if id, ok := c.ids[name]; ok {
+		return id, nil
+	}
+	var id int64
+	err := c.tx.QueryRowContext(ctx, `SELECT id FROM subjects WHERE name = ?`, name).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		if !create {
+			return 0, nil
+		}
+		err = c.tx.QueryRowContext(ctx, `INSERT INTO subjects (name, created_at) VALUES (?, ?) RETURNING id`,
+			name, c.now).Scan(&id)
+		c.created = append(c.created, name)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("subject %q: %w", name, err)
+	}
+	c.ids[name] = id
+	return id, nil
+}
+
+// insertQuestion writes q inside tx.
+func insertQuestion(ctx context.Context, tx *sql.Tx, subjectID int64, q NewQuestion) (int64, error) {
+	var sid any
+	if subjectID > 0 {
+		sid = subjectID
+	}
+	var by any
+	if q.CreatedBy > 0 {
+		by = q.CreatedBy
+	}
+	if q.Options == "" {
+		q.Options = "[]"
+	}
+	if q.Difficulty <= 0 {
+		q.Difficulty = 1
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO questions (subject_id, content, q_type, options, answer,
+		explanation, difficulty, image_path, tags, created_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		sid, q.Content, q.QType, q.Options, q.Answer, q.Explanation, q.Difficulty, q.ImagePath, q.Tags,
+		by, q.CreatedAt, q.UpdatedAt).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("insert question: %w", err)
+	}
+	return id, nil
+}
+
+// Fingerprint identifies a question for duplicate detection: subject,
+// type, the stem with whitespace and punctuation dropped and case folded,
+// and the option texts normalised the same way.
+func Fingerprint(subjectID int64, qtype, content, optionsJSON string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d\x1f%s\x1f%s", subjectID, qtype, normalizeText(content))
+	for _, o := range ParseOptions(optionsJSON) {
+		b.WriteString("\x1f")
+		b.WriteString(normalizeText(o.Value))
+	}
+	return b.String()
+}
+
+func normalizeText(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// existingFingerprints loads the fingerprints of the given subjects'
+// questions (subject ids known before the import).
+func existingFingerprints(ctx context.Context, q queryer, subjectIDs []int64) (map[string]int64, error) {
+	out := map[string]int64{}
+	if len(subjectIDs) == 0 {
+		return out, nil
+	}
+	ph, args := placeholders(subjectIDs)
+	rows, err := q.QueryContext(ctx, `SELECT id, subject_id, q_type, content, options FROM questions
+		WHERE subject_id IN (`+ph+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("load fingerprints: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, sid int64
+		var t, c, o string
+		if err := rows.Scan(&id, &sid, &t, &c, &o); err != nil {
+			return nil, err
+		}
+		out[Fingerprint(sid, t, c, o)] = id
+	}
+	return out, rows.Err()
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
