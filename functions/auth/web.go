@@ -24,10 +24,10 @@ const (
 )
 
 type loginRequest struct {
-	Username *string       `json:"username" validate:"required"`
-	Password *string       `json:"password" validate:"required"`
+	Username *string        `json:"username" validate:"required"`
+	Password *string        `json:"password" validate:"required"`
 	Remember httpx.FlexBool `json:"remember"`
-	Redirect string        `json:"redirect"`
+	Redirect string         `json:"redirect"`
 }
 
 // login is POST /api/login: username (or e-mail) and password; a wrong
