@@ -1,0 +1,384 @@
+package testkit
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/aws/aws-lambda-go/events"
+)
+
+// Lambda is one route group's function running under the AWS Lambda
+// Runtime Interface Emulator, with an HTTP front that plays API Gateway
+// (HTTP API, payload 2.0).
+type Lambda struct {
+	// URL is the base URL of the API Gateway stand-in.
+	URL string
+	// Bootstrap is the path of the built function binary.
+	Bootstrap string
+
+	invokeURL string
+	logs      *syncBuffer
+	mu        sync.Mutex // the emulator runs one invocation at a time
+}
+
+// StartLambda builds functions/<group>/lambda (once per test binary),
+// runs it under aws-lambda-rie on loopback ports with env as the
+// function's environment, and returns the base URL of an HTTP server that
+// turns requests into API Gateway v2 events and their answers back.
+func StartLambda(t testing.TB, group string, env map[string]string) string {
+	t.Helper()
+	return StartLambdaFunction(t, group, env).URL
+}
+
+// StartLambdaFunction is StartLambda returning the function itself, for
+// tests that read its log (cold-start figures).
+func StartLambdaFunction(t testing.TB, group string, env map[string]string) *Lambda {
+	t.Helper()
+	bootstrap := BuildLambda(t, group)
+	rie := FindBinary(t, "aws-lambda-rie")
+	l := &Lambda{Bootstrap: bootstrap, logs: &syncBuffer{}}
+	var lastErr error
+	for range 3 {
+		emuPort, apiPort := FreePort(t), FreePort(t)
+		if emuPort == apiPort {
+			continue
+		}
+		cmd := exec.Command(rie,
+			"--runtime-interface-emulator-address", "127.0.0.1:"+strconv.Itoa(emuPort),
+			"--runtime-api-address", "127.0.0.1:"+strconv.Itoa(apiPort),
+			bootstrap)
+		cmd.Dir = t.TempDir()
+		cmd.Env = lambdaEnv(env)
+		cmd.Stdout, cmd.Stderr = l.logs, l.logs
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // so cleanup reaches the bootstrap too
+		if err := cmd.Start(); err != nil {
+			t.Fatalf("start aws-lambda-rie: %v", err)
+		}
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		addr := "127.0.0.1:" + strconv.Itoa(emuPort)
+		if lastErr = waitListening(addr, exited, 10*time.Second); lastErr != nil {
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			continue
+		}
+		t.Cleanup(func() {
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+			select {
+			case <-exited:
+			case <-time.After(5 * time.Second):
+				_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+				<-exited
+			}
+			if t.Failed() {
+				t.Logf("%s function log:\n%s", group, l.Logs())
+			}
+		})
+		l.invokeURL = "http://" + addr + "/2015-03-31/functions/function/invocations"
+		front := httptest.NewServer(http.HandlerFunc(l.serve))
+		t.Cleanup(front.Close)
+		l.URL = front.URL
+		return l
+	}
+	t.Fatalf("aws-lambda-rie did not start: %v\n%s", lastErr, l.Logs())
+	return nil
+}
+
+// lambdaEnv is the emulator's environment (which it forwards to the
+// function): the caller's variables plus what a function needs to run.
+func lambdaEnv(env map[string]string) []string {
+	out := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.TempDir(), "TZ=UTC",
+		"AWS_LAMBDA_FUNCTION_TIMEOUT=30", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256", "AWS_REGION=us-east-1"}
+	for k, v := range env {
+		out = append(out, k+"="+v)
+	}
+	return out
+}
+
+// Logs is everything the emulator and the function wrote so far.
+func (l *Lambda) Logs() string { return l.logs.String() }
+
+var initReport = regexp.MustCompile(`Init Duration: ([0-9.]+) ms`)
+
+// InitDuration is the cold start the emulator reported on the first
+// invocation ("Init Duration" of its REPORT line), or 0 before that.
+func (l *Lambda) InitDuration() time.Duration {
+	m := initReport.FindStringSubmatch(l.Logs())
+	if m == nil {
+		return 0
+	}
+	ms, _ := strconv.ParseFloat(m[1], 64)
+	return time.Duration(ms * float64(time.Millisecond))
+}
+
+// serve is the API Gateway stand-in: one HTTP request, one invocation.
+func (l *Lambda) serve(w http.ResponseWriter, r *http.Request) {
+	event, err := toEvent(r)
+	if err != nil {
+		http.Error(w, "gateway: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	payload, _ := json.Marshal(event)
+	l.mu.Lock()
+	raw, err := invoke(r.Context(), l.invokeURL, payload)
+	l.mu.Unlock()
+	if err != nil {
+		http.Error(w, "gateway: "+err.Error(), http.StatusBadGateway)
+		return
+	}
+	var resp events.APIGatewayV2HTTPResponse
+	if err := json.Unmarshal(raw, &resp); err != nil || resp.StatusCode == 0 {
+		// A crash or an unhandled error: API Gateway answers 500.
+		http.Error(w, "gateway: function error: "+string(raw), http.StatusInternalServerError)
+		return
+	}
+	if err := writeResponse(w, resp); err != nil {
+		http.Error(w, "gateway: "+err.Error(), http.StatusBadGateway)
+	}
+}
+
+func invoke(ctx context.Context, url string, payload []byte) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(payload))
+	if err != nil {
+		return nil, err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("invoke: %w", err)
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		return nil, fmt.Errorf("read invocation result: %w", err)
+	}
+	if res.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("emulator answered %d: %s", res.StatusCode, raw)
+	}
+	return raw, nil
+}
+
+// toEvent builds the HTTP API payload 2.0 event API Gateway would send:
+// lower-case headers with repeats joined by commas, cookies split out of
+// the Cookie header, a binary body in base64.
+func toEvent(r *http.Request) (events.APIGatewayV2HTTPRequest, error) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return events.APIGatewayV2HTTPRequest{}, fmt.Errorf("read body: %w", err)
+	}
+	headers := map[string]string{}
+	var cookies []string
+	for k, vs := range r.Header {
+		key := strings.ToLower(k)
+		if key == "cookie" {
+			for _, v := range vs {
+				for _, c := range strings.Split(v, ";") {
+					if c = strings.TrimSpace(c); c != "" {
+						cookies = append(cookies, c)
+					}
+				}
+			}
+			continue
+		}
+		headers[key] = strings.Join(vs, ",")
+	}
+	if r.Host != "" {
+		headers["host"] = r.Host
+	}
+	if len(body) > 0 {
+		headers["content-length"] = strconv.Itoa(len(body))
+	}
+	source, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		source = r.RemoteAddr
+	}
+	var id [8]byte
+	_, _ = rand.Read(id[:])
+	now := time.Now()
+	ev := events.APIGatewayV2HTTPRequest{
+		Version:        "2.0",
+		RouteKey:       "$default",
+		RawPath:        r.URL.EscapedPath(),
+		RawQueryString: r.URL.RawQuery,
+		Cookies:        cookies,
+		Headers:        headers,
+		RequestContext: events.APIGatewayV2HTTPRequestContext{
+			AccountID:    "123456789012",
+			APIID:        "local",
+			DomainName:   r.Host,
+			DomainPrefix: "local",
+			RequestID:    hex.EncodeToString(id[:]),
+			RouteKey:     "$default",
+			Stage:        "$default",
+			Time:         now.UTC().Format("02/Jan/2006:15:04:05 -0700"),
+			TimeEpoch:    now.UnixMilli(),
+			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{
+				Method:    r.Method,
+				Path:      r.URL.Path,
+				Protocol:  r.Proto,
+				SourceIP:  source,
+				UserAgent: r.UserAgent(),
+			},
+		},
+	}
+	if len(body) > 0 {
+		if utf8.Valid(body) {
+			ev.Body = string(body)
+		} else {
+			ev.Body, ev.IsBase64Encoded = base64.StdEncoding.EncodeToString(body), true
+		}
+	}
+	return ev, nil
+}
+
+func writeResponse(w http.ResponseWriter, resp events.APIGatewayV2HTTPResponse) error {
+	body := []byte(resp.Body)
+	if resp.IsBase64Encoded {
+		b, err := base64.StdEncoding.DecodeString(resp.Body)
+		if err != nil {
+			return fmt.Errorf("response body is not base64: %w", err)
+		}
+		body = b
+	}
+	h := w.Header()
+	for k, v := range resp.Headers {
+		h.Set(k, v)
+	}
+	for k, vs := range resp.MultiValueHeaders {
+		h.Del(k)
+		for _, v := range vs {
+			h.Add(k, v)
+		}
+	}
+	for _, c := range resp.Cookies {
+		h.Add("Set-Cookie", c)
+	}
+	h.Del("Content-Length") // recomputed for the decoded body
+	w.WriteHeader(resp.StatusCode)
+	_, err := w.Write(body)
+	return err
+}
+
+// waitListening waits until addr accepts TCP connections.
+func waitListening(addr string, exited <-chan error, within time.Duration) error {
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-exited:
+			return fmt.Errorf("process exited: %v", err)
+		default:
+		}
+		if c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond); err == nil {
+			c.Close()
+			return nil
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return fmt.Errorf("nothing listening on %s within %s", addr, within)
+}
+
+var (
+	buildMu   sync.Mutex
+	buildDir  string
+	buildDone = map[string]string{} // "lambda:<group>" or a package path → binary
+)
+
+// BuildLambda builds a group's bootstrap the way `make build` does
+// (linux/amd64, static, -tags lambda.norpc) once per test binary.
+func BuildLambda(t testing.TB, group string) string {
+	t.Helper()
+	return BuildBinary(t, "./functions/"+group+"/lambda", group+"-bootstrap",
+		"GOOS=linux", "GOARCH=amd64", "CGO_ENABLED=0")
+}
+
+// BuildBinary runs go build for pkg (relative to the repo root) once per
+// test binary and returns the executable's path. The folder holding the
+// builds is removed by the next test binary that starts after this one
+// has exited.
+func BuildBinary(t testing.TB, pkg, name string, env ...string) string {
+	t.Helper()
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	key := pkg + "|" + strings.Join(env, " ")
+	if p, ok := buildDone[key]; ok {
+		return p
+	}
+	if buildDir == "" {
+		buildDir = newBuildDir(t)
+	}
+	out := filepath.Join(buildDir, name)
+	args := []string{"build", "-trimpath", "-ldflags=-s -w", "-o", out}
+	if strings.Contains(pkg, "/lambda") {
+		args = append(args, "-tags", "lambda.norpc")
+	}
+	cmd := exec.Command("go", append(args, pkg)...)
+	cmd.Dir = RepoRoot(t)
+	cmd.Env = append(os.Environ(), env...)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build %s: %v\n%s", pkg, err, msg)
+	}
+	buildDone[key] = out
+	return out
+}
+
+// newBuildDir makes this process's build folder and sweeps the folders
+// of test processes that are gone.
+func newBuildDir(t testing.TB) string {
+	root := filepath.Join(os.TempDir(), "quizbank-testbuild")
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		t.Fatalf("build folder: %v", err)
+	}
+	entries, _ := os.ReadDir(root)
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		if syscall.Kill(pid, 0) != nil { // no such process any more
+			_ = os.RemoveAll(filepath.Join(root, e.Name()))
+		}
+	}
+	dir := filepath.Join(root, strconv.Itoa(os.Getpid()))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatalf("build folder: %v", err)
+	}
+	return dir
+}
+
+// syncBuffer collects a child process's output for reading while it runs.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
