@@ -87,13 +87,12 @@ func parseHeader(cells []string) (layout, error) {
 		}
 	}
 	var missing []string
-	for name, idx := range map[string]int{"subject": l.subject, "q_type": l.qtype, "content": l.content} {
+	for i, idx := range []int{l.subject, l.qtype, l.content} {
 		if idx < 0 {
-			missing = append(missing, name)
+			missing = append(missing, []string{"subject", "q_type", "content"}[i])
 		}
 	}
 	if len(missing) > 0 {
-		sort.Strings(missing)
 		return l, refuse("缺少必需的列: %s", strings.Join(missing, ", "))
 	}
 	less := func(s []col) func(i, j int) bool {
