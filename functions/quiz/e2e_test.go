@@ -1,0 +1,465 @@
+package quiz_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"quizbank/functions/quiz"
+	"quizbank/shared/question"
+	"quizbank/shared/testkit"
+	"quizbank/shared/users"
+)
+
+// world is a served quiz group over the imported template.
+type world struct {
+	env     *testkit.Env
+	srv     *httptest.Server
+	admin   *users.User
+	student *users.User
+	bank    []testkit.SeededQuestion
+	tok     string // the student's token
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	env := testkit.New(t)
+	w := &world{env: env}
+	w.admin = env.CreateUser("admin", "AdminPass123", true)
+	w.student = env.CreateUser("student1", "Student123", false)
+	w.bank = env.ImportTemplate()
+	w.srv = env.Serve(quiz.Register)
+	w.tok = testkit.Bearer(env.Token(w.student))
+	return w
+}
+
+func (w *world) call(t *testing.T, method, path string, body any, auth any) testkit.Response {
+	t.Helper()
+	return testkit.Call(t, w.srv.URL, method, path, body, auth)
+}
+
+func (w *world) byType(qtype string) []testkit.SeededQuestion {
+	var out []testkit.SeededQuestion
+	for _, q := range w.bank {
+		if q.QType == qtype {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+func num(t *testing.T, v any) float64 {
+	t.Helper()
+	f, ok := v.(float64)
+	if !ok {
+		t.Fatalf("%v (%T) is not a number", v, v)
+	}
+	return f
+}
+
+func data(t *testing.T, r testkit.Response) map[string]any {
+	t.Helper()
+	if r.Status != http.StatusOK {
+		t.Fatalf("status %d: %s", r.Status, r.Raw)
+	}
+	d, ok := r.JSON["data"].(map[string]any)
+	if !ok {
+		t.Fatalf("no data object: %s", r.Raw)
+	}
+	return d
+}
+
+func TestStudentPracticeFlow(t *testing.T) {
+	w := newWorld(t)
+	r := w.call(t, "GET", "/api/quiz/subjects", nil, w.tok)
+	if fmt.Sprint(r.JSON["subjects"]) != "[计算机网络 操作系统 数据结构]" {
+		t.Fatalf("subjects = %v", r.JSON["subjects"])
+	}
+
+	// Practise every question: the first half right, the rest wrong.
+	for i, q := range w.bank {
+		d := data(t, w.call(t, "GET", fmt.Sprintf("/api/quiz/questions/%d", q.ID), nil, w.tok))
+		if d["content"] != q.Content || d["q_type"] != q.QType || d["answer"] != q.Answer {
+			t.Fatalf("detail of %d = %v", q.ID, d)
+		}
+		correct := i < 3
+		r := w.call(t, "POST", "/api/quiz/record_result", map[string]any{"question_id": q.ID, "is_correct": correct}, w.tok)
+		want := "added_mistake"
+		if correct {
+			want = "removed_mistake"
+		}
+		if r.JSON["action"] != want {
+			t.Fatalf("record %d: %s", q.ID, r.Raw)
+		}
+	}
+	counts := w.call(t, "GET", "/api/questions/user_counts", nil, w.tok)
+	if num(t, counts.JSON["mistakes"]) != 3 || num(t, counts.JSON["favorites"]) != 0 {
+		t.Fatalf("user counts = %s", counts.Raw)
+	}
+	// "false" as a string is false (compatibility note), a second wrong
+	// answer raises wrong_count, a correct one clears the mistake.
+	last := w.bank[5].ID
+	w.call(t, "POST", "/api/record_result", map[string]any{"question_id": fmt.Sprint(last), "is_correct": "false"}, w.tok)
+	var wrong int
+	_ = w.env.Deps.DB.QueryRow(`SELECT wrong_count FROM mistakes WHERE user_id = ? AND question_id = ?`, w.student.ID, last).Scan(&wrong)
+	if wrong != 2 {
+		t.Fatalf("wrong_count = %d, want 2", wrong)
+	}
+	r = w.call(t, "POST", "/api/quiz/record_result", map[string]any{"question_id": last, "is_correct": 1}, w.tok)
+	if r.JSON["action"] != "removed_mistake" {
+		t.Fatalf("correct answer: %s", r.Raw)
+	}
+	list := data(t, w.call(t, "GET", "/api/quiz/questions?mode=mistakes", nil, w.tok))
+	if num(t, list["total"]) != 2 {
+		t.Fatalf("mistake book = %v", list)
+	}
+	for _, it := range list["questions"].([]any) {
+		if num(t, it.(map[string]any)["is_mistake"]) != 1 {
+			t.Fatalf("mistake-book item without is_mistake: %v", it)
+		}
+	}
+
+	// Favourites toggle and show in counts and lists.
+	fav := w.bank[0].ID
+	r = w.call(t, "POST", "/api/quiz/favorite", map[string]any{"question_id": fav}, w.tok)
+	if fmt.Sprint(r.JSON["data"]) != "map[is_favorite:true]" {
+		t.Fatalf("favorite: %s", r.Raw)
+	}
+	r = w.call(t, "GET", "/api/quiz/questions/count?source=favorites", nil, w.tok)
+	if num(t, r.JSON["count"]) != 1 {
+		t.Fatalf("favorites count: %s", r.Raw)
+	}
+	d := data(t, w.call(t, "GET", fmt.Sprintf("/api/quiz/questions/%d", fav), nil, w.tok))
+	if num(t, d["is_fav"]) != 1 {
+		t.Fatalf("detail is_fav: %v", d)
+	}
+	w.call(t, "POST", "/api/favorite", map[string]any{"question_id": fav}, w.tok)
+	if r := w.call(t, "GET", "/api/quiz/questions/user_counts", nil, w.tok); num(t, r.JSON["favorites"]) != 0 {
+		t.Fatalf("favourite not removed: %s", r.Raw)
+	}
+
+	// Statistics (web session) see the answers.
+	st := data(t, w.call(t, "GET", "/api/user/stats", nil, w.env.Cookie(w.student)))
+	if num(t, st["answered_count"]) != 6 || num(t, st["correct_count"]) != 4 {
+		t.Fatalf("stats = %v", st)
+	}
+	if r := w.call(t, "GET", "/api/user/stats", nil, w.tok); r.Status != http.StatusUnauthorized {
+		t.Fatalf("stats accepted a JWT: %d", r.Status)
+	}
+	info := data(t, w.call(t, "GET", "/api/quiz/subjects/数据结构/info", nil, w.tok))
+	us := info["user_stats"].(map[string]any)
+	if num(t, info["total_count"]) != 2 || num(t, us["done_count"]) != 2 || us["last_activity"] == nil {
+		t.Fatalf("subject info = %v", info)
+	}
+}
+
+func TestShuffledOptionsStillGrade(t *testing.T) {
+	w := newWorld(t)
+	plain := data(t, w.call(t, "GET", "/api/quiz/questions?q_type=多选题", nil, w.tok))["questions"].([]any)[0].(map[string]any)
+	mixed := data(t, w.call(t, "GET", "/api/quiz/questions?q_type=多选题&shuffle_options=1", nil, w.tok))["questions"].([]any)[0].(map[string]any)
+	again := data(t, w.call(t, "GET", "/api/quiz/questions?q_type=多选题&shuffle_options=true", nil, w.tok))["questions"].([]any)[0].(map[string]any)
+	if fmt.Sprint(mixed) != fmt.Sprint(again) {
+		t.Fatal("shuffle is not stable across calls")
+	}
+	texts := func(q map[string]any) map[string]bool {
+		out := map[string]bool{}
+		for _, o := range q["options"].([]any) {
+			o := o.(map[string]any)
+			if strings.Contains(q["answer"].(string), o["key"].(string)) {
+				out[o["value"].(string)] = true
+			}
+		}
+		return out
+	}
+	if fmt.Sprint(texts(plain)) != fmt.Sprint(texts(mixed)) {
+		t.Fatalf("shuffled answer %v picks %v, plain %v picks %v", mixed["answer"], texts(mixed), plain["answer"], texts(plain))
+	}
+}
+
+func TestShuffledQuestionsAreReproducible(t *testing.T) {
+	w := newWorld(t)
+	order := func(path string) (string, any) {
+		d := data(t, w.call(t, "GET", path, nil, w.tok))
+		var ids []string
+		for _, q := range d["questions"].([]any) {
+			ids = append(ids, fmt.Sprint(q.(map[string]any)["id"]))
+		}
+		return strings.Join(ids, ","), d["seed"]
+	}
+	a, seed := order("/api/quiz/questions?shuffle_questions=1&seed=7")
+	b, _ := order("/api/quiz/questions?shuffle_questions=1&seed=7")
+	plain, _ := order("/api/quiz/questions")
+	if a != b || num(t, seed) != 7 {
+		t.Fatalf("seed 7 gave %s then %s (seed echoed %v)", a, b, seed)
+	}
+	differs := false
+	for s := 8; s < 20 && !differs; s++ {
+		o, _ := order(fmt.Sprintf("/api/quiz/questions?shuffle_questions=1&seed=%d", s))
+		differs = o != a
+	}
+	if !differs || plain != "1,2,3,4,5,6" {
+		t.Fatalf("shuffle never changes the order (plain %s)", plain)
+	}
+	_, generated := order("/api/quiz/questions?shuffle_questions=1")
+	if generated == nil {
+		t.Fatal("no seed echoed for a shuffled list without one")
+	}
+}
+
+// answerFor gives a right or wrong answer in a form clients send.
+func answerFor(q testkit.SeededQuestion, right bool) string {
+	switch q.QType {
+	case question.Single:
+		if right {
+			return strings.ToLower(q.Answer)
+		}
+		return "A"
+	case question.Multiple:
+		if right {
+			return "C,B,A"
+		}
+		return "AB"
+	case question.TrueFalse:
+		if right {
+			return "对"
+		}
+		return "×"
+	case question.FillBlank:
+		if !right {
+			return `["x","y"]`
+		}
+		if strings.Contains(q.Answer, ";;") {
+			return `["FIFO","后进先出"]`
+		}
+		return " 内存 "
+	default:
+		if right {
+			return "三次握手"
+		}
+		return ""
+	}
+}
+
+func TestExamOfEveryType(t *testing.T) {
+	w := newWorld(t)
+	scores := map[string]float64{question.Single: 2, question.Multiple: 4, question.TrueFalse: 1, question.FillBlank: 3, question.Essay: 5}
+	r := w.call(t, "POST", "/api/exams/create", map[string]any{"subject": "all", "duration": 30,
+		"types":  map[string]int{question.Single: 5, question.Multiple: 5, question.TrueFalse: 5, question.FillBlank: 5, question.Essay: 5},
+		"scores": scores}, w.tok)
+	examID := num(t, r.JSON["exam_id"])
+	exam := data(t, w.call(t, "GET", fmt.Sprintf("/api/exams/%v", examID), nil, w.tok))
+	info := exam["exam"].(map[string]any)
+	started, err := time.Parse(time.RFC3339, info["started_at"].(string))
+	if err != nil || !strings.HasSuffix(info["started_at"].(string), "+08:00") {
+		t.Fatalf("started_at %v is not RFC 3339 in UTC+8: %v", info["started_at"], err)
+	}
+	if time.Since(started) > time.Minute || num(t, info["remaining_seconds"]) < 29*60 {
+		t.Fatalf("exam timer: %v", info)
+	}
+	qs := exam["questions"].([]any)
+	if len(qs) != len(w.bank) {
+		t.Fatalf("exam has %d questions, want %d", len(qs), len(w.bank))
+	}
+	// Right answers for all but the essay (left empty), in client forms.
+	byID := map[float64]testkit.SeededQuestion{}
+	for _, q := range w.bank {
+		byID[float64(q.ID)] = q
+	}
+	var answers []map[string]any
+	want, wantCorrect := 0.0, 0
+	for _, q := range qs {
+		sq := byID[num(t, q.(map[string]any)["id"])]
+		right := sq.QType != question.Essay
+		answers = append(answers, map[string]any{"question_id": sq.ID, "user_answer": answerFor(sq, right)})
+		if right {
+			want += scores[sq.QType]
+			wantCorrect++
+		}
+	}
+	r = w.call(t, "POST", "/api/exams/submit", map[string]any{"exam_id": examID, "answers": answers}, w.tok)
+	if r.Status != 200 || num(t, r.JSON["total_score"]) != want || num(t, r.JSON["correct"]) != float64(wantCorrect) ||
+		num(t, r.JSON["total"]) != 6 || r.JSON["late"] != false {
+		t.Fatalf("submit = %s, want score %v with %d correct", r.Raw, want, wantCorrect)
+	}
+	if again := w.call(t, "POST", "/api/exams/submit", map[string]any{"exam_id": examID}, w.tok); again.Status != 400 {
+		t.Fatalf("second submit: %d", again.Status)
+	}
+	r = w.call(t, "POST", fmt.Sprintf("/api/exams/%v/mistakes", examID), map[string]any{}, w.tok)
+	if num(t, r.JSON["count"]) != 1 {
+		t.Fatalf("to mistakes: %s", r.Raw)
+	}
+	list := data(t, w.call(t, "GET", "/api/exams?page=1&size=10", nil, w.tok))
+	first := list["exams"].([]any)[0].(map[string]any)
+	if num(t, list["total"]) != 1 || num(t, first["question_count"]) != 6 || num(t, first["correct_count"]) != 5 ||
+		first["status"] != "submitted" {
+		t.Fatalf("exam list = %v", list)
+	}
+	st := data(t, w.call(t, "GET", "/api/user/stats", nil, w.env.Cookie(w.student)))
+	if num(t, st["finished_exam_count"]) != 1 {
+		t.Fatalf("finished_exam_count = %v", st["finished_exam_count"])
+	}
+
+	// All wrong scores 0.
+	r = w.call(t, "POST", "/api/exams/create", map[string]any{"types": map[string]int{question.Single: 1, question.Multiple: 1,
+		question.TrueFalse: 1, question.FillBlank: 2, question.Essay: 1}}, w.tok)
+	second := num(t, r.JSON["exam_id"])
+	answers = nil
+	for _, q := range w.bank {
+		answers = append(answers, map[string]any{"question_id": q.ID, "user_answer": answerFor(q, false)})
+	}
+	r = w.call(t, "POST", "/api/exams/submit", map[string]any{"exam_id": second, "answers": answers}, w.tok)
+	if num(t, r.JSON["total_score"]) != 0 || num(t, r.JSON["correct"]) != 0 {
+		t.Fatalf("all-wrong submit = %s", r.Raw)
+	}
+}
+
+func TestExamPartialCreditAndDraftFallback(t *testing.T) {
+	w := newWorld(t)
+	r := w.call(t, "POST", "/api/exams/create", map[string]any{"types": map[string]int{question.Multiple: 1, question.Single: 1},
+		"scores": map[string]float64{question.Multiple: 3, question.Single: 2}, "partial_credit": true}, w.tok)
+	id := num(t, r.JSON["exam_id"])
+	multi, single := w.byType(question.Multiple)[0], w.byType(question.Single)[0]
+	w.call(t, "POST", "/api/exams/save_draft", map[string]any{"exam_id": id,
+		"answers": []map[string]any{{"question_id": single.ID, "user_answer": single.Answer}}}, w.tok)
+	// The single-choice answer is missing from submit: the draft counts.
+	r = w.call(t, "POST", "/api/exams/submit", map[string]any{"exam_id": id,
+		"answers": []map[string]any{{"question_id": multi.ID, "user_answer": "AB"}}}, w.tok)
+	if num(t, r.JSON["total_score"]) != 2+2 || num(t, r.JSON["correct"]) != 1 {
+		t.Fatalf("partial credit + draft = %s, want 4 points, 1 correct", r.Raw)
+	}
+}
+
+func TestLateSubmissionUsesTheDraft(t *testing.T) {
+	w := newWorld(t)
+	single := w.byType(question.Single)[0]
+	r := w.call(t, "POST", "/api/exams/create", map[string]any{"duration": 1, "types": map[string]int{question.Single: 1}}, w.tok)
+	id := num(t, r.JSON["exam_id"])
+	w.call(t, "POST", "/api/exams/save_draft", map[string]any{"exam_id": id,
+		"answers": []map[string]any{{"question_id": single.ID, "user_answer": "A"}}}, w.tok)
+	start := time.Now()
+	w.env.Deps.SetClock(func() time.Time { return start.Add(10 * time.Minute) })
+	t.Cleanup(func() { w.env.Deps.SetClock(time.Now) })
+	if r := w.call(t, "POST", "/api/exams/save_draft", map[string]any{"exam_id": id, "answers": []any{}}, w.tok); r.Status != 400 {
+		t.Fatalf("draft after the time limit: %d", r.Status)
+	}
+	info := data(t, w.call(t, "GET", fmt.Sprintf("/api/exams/%v", id), nil, w.tok))["exam"].(map[string]any)
+	if num(t, info["remaining_seconds"]) != 0 {
+		t.Fatalf("remaining_seconds = %v", info["remaining_seconds"])
+	}
+	r = w.call(t, "POST", "/api/exams/submit", map[string]any{"exam_id": id,
+		"answers": []map[string]any{{"question_id": single.ID, "user_answer": single.Answer}}}, w.tok)
+	if r.JSON["late"] != true || num(t, r.JSON["correct"]) != 0 {
+		t.Fatalf("late submit = %s: want late, graded on the draft (wrong)", r.Raw)
+	}
+	info = data(t, w.call(t, "GET", fmt.Sprintf("/api/exams/%v", id), nil, w.tok))["exam"].(map[string]any)
+	if info["is_late"] != true || info["submitted_at"] == nil {
+		t.Fatalf("exam after late submit = %v", info)
+	}
+}
+
+func TestBlacklistAndLockedSubjects(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	var netID, osID int64
+	_ = w.env.Deps.DB.QueryRow(`SELECT id FROM subjects WHERE name = '计算机网络'`).Scan(&netID)
+	_ = w.env.Deps.DB.QueryRow(`SELECT id FROM subjects WHERE name = '操作系统'`).Scan(&osID)
+	if _, err := w.env.Deps.DB.Exec(`INSERT INTO user_subjects (user_id, subject_id) VALUES (?, ?)`, w.student.ID, netID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.env.Deps.DB.Exec(`UPDATE subjects SET is_locked = 1 WHERE id = ?`, osID); err != nil {
+		t.Fatal(err)
+	}
+	if err := question.BumpVersion(ctx, w.env.Deps.DB); err != nil {
+		t.Fatal(err)
+	}
+	if r := w.call(t, "GET", "/api/quiz/subjects", nil, w.tok); fmt.Sprint(r.JSON["subjects"]) != "[数据结构]" {
+		t.Fatalf("student subjects = %s", r.Raw)
+	}
+	adminTok := testkit.Bearer(w.env.Token(w.admin))
+	if r := w.call(t, "GET", "/api/quiz/subjects", nil, adminTok); fmt.Sprint(r.JSON["subjects"]) != "[计算机网络 数据结构]" {
+		t.Fatalf("admin subjects = %s", r.Raw)
+	}
+	netQ := w.bank[0]
+	if r := w.call(t, "GET", fmt.Sprintf("/api/quiz/questions/%d", netQ.ID), nil, w.tok); r.Status != http.StatusForbidden {
+		t.Fatalf("blacklisted detail: %d", r.Status)
+	}
+	if d := data(t, w.call(t, "GET", "/api/quiz/questions", nil, w.tok)); num(t, d["total"]) != 2 {
+		t.Fatalf("student sees %v questions, want the 2 of 数据结构", d["total"])
+	}
+	if d := data(t, w.call(t, "GET", "/api/quiz/questions?subject=计算机网络", nil, w.tok)); num(t, d["total"]) != 0 {
+		t.Fatalf("blacklisted subject list total %v", d["total"])
+	}
+	if r := w.call(t, "GET", "/api/questions/count", nil, nil); num(t, r.JSON["count"]) != 4 {
+		t.Fatalf("anonymous count skips locked only: %s", r.Raw)
+	}
+	if r := w.call(t, "GET", "/api/questions/count", nil, w.tok); num(t, r.JSON["count"]) != 2 {
+		t.Fatalf("student count: %s", r.Raw)
+	}
+	if r := w.call(t, "POST", "/api/exams/create", map[string]any{"subject": "计算机网络", "types": map[string]int{"选择题": 1}}, w.tok); r.Status != http.StatusForbidden {
+		t.Fatalf("exam on blacklisted subject: %d", r.Status)
+	}
+	r := w.call(t, "POST", "/api/exams/create", map[string]any{"types": map[string]int{"选择题": 5, "判断题": 5, "填空题": 5}}, w.tok)
+	exam := data(t, w.call(t, "GET", fmt.Sprintf("/api/exams/%v", r.JSON["exam_id"]), nil, w.tok))
+	if n := len(exam["questions"].([]any)); n != 1 {
+		t.Fatalf("exam over all subjects drew %d questions, want the 1 fill-in of 数据结构", n)
+	}
+}
+
+func TestEditFromPracticeScreen(t *testing.T) {
+	w := newWorld(t)
+	q := w.bank[0]
+	path := fmt.Sprintf("/api/quiz/questions/%d", q.ID)
+	if r := w.call(t, "PUT", path, map[string]any{"content": "x"}, w.tok); r.Status != http.StatusForbidden || r.JSON["status"] != "forbidden" {
+		t.Fatalf("student edit: %d %s", r.Status, r.Raw)
+	}
+	adminCookie := w.env.Cookie(w.admin)
+	r := w.call(t, "PUT", path, map[string]any{"content": "  新的题干  ", "options": []string{"Apple", "Banana", "1.5", "TCP"}, "answer": "D"}, adminCookie)
+	d := data(t, r)
+	if d["content"] != "新的题干" || fmt.Sprint(d["options"]) != "[map[key:A value:Apple] map[key:B value:Banana] map[key:C value:1.5] map[key:D value:TCP]]" {
+		t.Fatalf("edited = %v", d)
+	}
+	// The cached list shows the edit at once.
+	list := data(t, w.call(t, "GET", "/api/quiz/questions?subject=计算机网络&q_type=选择题", nil, w.tok))
+	if list["questions"].([]any)[0].(map[string]any)["content"] != "新的题干" {
+		t.Fatalf("list still shows the old stem: %v", list)
+	}
+	multi := w.byType(question.Multiple)[0]
+	if r := w.call(t, "PUT", fmt.Sprintf("/api/quiz/questions/%d", multi.ID), map[string]any{"answer": "AZ"}, adminCookie); r.Status != 400 {
+		t.Fatalf("multi answer with unknown letter: %d", r.Status)
+	}
+	if r := w.call(t, "PUT", "/api/quiz/questions/999999", map[string]any{"content": "x"}, adminCookie); r.Status != 404 {
+		t.Fatalf("edit unknown: %d", r.Status)
+	}
+}
+
+func TestQuizLimit(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	if err := w.env.Deps.SysConfig.Set(ctx, "quiz_limit_enabled", "1", "", 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.env.Deps.SysConfig.Set(ctx, "quiz_limit_count", "2", "", 0); err != nil {
+		t.Fatal(err)
+	}
+	body := map[string]any{"question_id": w.bank[0].ID, "is_correct": true}
+	for i := 0; i < 2; i++ {
+		if r := w.call(t, "POST", "/api/quiz/record_result", body, w.tok); r.Status != 200 {
+			t.Fatalf("answer %d: %s", i, r.Raw)
+		}
+	}
+	r := w.call(t, "POST", "/api/quiz/record_result", body, w.tok)
+	extra, _ := r.JSON["data"].(map[string]any)
+	if r.Status != 403 || r.JSON["code"] != "QUIZ_LIMIT_REACHED" || num(t, extra["current_count"]) != 2 || num(t, extra["limit_count"]) != 2 {
+		t.Fatalf("over the limit: %d %s", r.Status, r.Raw)
+	}
+	adminTok := testkit.Bearer(w.env.Token(w.admin))
+	for i := 0; i < 3; i++ {
+		if r := w.call(t, "POST", "/api/quiz/record_result", body, adminTok); r.Status != 200 {
+			t.Fatalf("admin limited: %s", r.Raw)
+		}
+	}
+}
