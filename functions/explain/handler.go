@@ -69,9 +69,17 @@ func (s *service) handleExplain(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	provider := s.settings.provider(ctx)
+	streaming := wantsStream(r)
 	if provider.APIKey == "" {
-		httpx.Data(w, httpx.M{"explain": placeholderText, "provider": providerPlaceholder})
+		answer := httpx.M{"explain": placeholderText, "provider": providerPlaceholder}
+		if streaming {
+			return newEventWriter(w).whole(answer)
+		}
+		httpx.Data(w, answer)
 		return nil
+	}
+	if streaming {
+		return s.streamExplain(ctx, newEventWriter(w), caller, q, storedID, provider)
 	}
 	text, err := s.explain(ctx, caller, q, storedID, provider)
 	if err != nil {
@@ -128,20 +136,10 @@ func (s *service) resolve(ctx context.Context, caller *users.User, req explainRe
 func (s *service) explain(ctx context.Context, caller *users.User, q llm.Question, storedID int64, p llm.Settings) (string, error) {
 	prompt := llm.Build(q)
 	hash := prompt.Hash()
-	if storedID != 0 {
-		text, ok, err := s.cache.get(ctx, storedID, p.Model, hash)
-		if err != nil {
-			s.logger.WarnContext(ctx, "AI explanation cache unreadable; asking the provider", "err", err)
-		}
-		if ok {
-			return text, nil
-		}
+	if text, ok := s.fromCache(ctx, storedID, p.Model, hash); ok {
+		return text, nil
 	}
-	lim := s.settings.limits(ctx)
-	if err := perMinute(ctx, s.d.Limiter, caller.ID, lim.UserPerMinute); err != nil {
-		return "", err
-	}
-	if err := s.usage.reserve(ctx, caller.ID, lim); err != nil {
+	if err := s.admit(ctx, caller); err != nil {
 		return "", err
 	}
 	start := time.Now()
@@ -149,15 +147,43 @@ func (s *service) explain(ctx context.Context, caller *users.User, q llm.Questio
 	if err != nil {
 		return "", s.providerFailure(ctx, err, p, time.Since(start))
 	}
+	s.remember(ctx, storedID, p.Model, hash, reply, time.Since(start))
+	return reply.Text, nil
+}
+
+// fromCache returns the stored answer of a stored question; inline
+// questions are never cached.
+func (s *service) fromCache(ctx context.Context, storedID int64, model, hash string) (string, bool) {
+	if storedID == 0 {
+		return "", false
+	}
+	text, ok, err := s.cache.get(ctx, storedID, model, hash)
+	if err != nil {
+		s.logger.WarnContext(ctx, "AI explanation cache unreadable; asking the provider", "err", err)
+	}
+	return text, ok
+}
+
+// admit spends one call of the caller's per-minute and daily budgets.
+func (s *service) admit(ctx context.Context, caller *users.User) error {
+	lim := s.settings.limits(ctx)
+	if err := perMinute(ctx, s.d.Limiter, caller.ID, lim.UserPerMinute); err != nil {
+		return err
+	}
+	return s.usage.reserve(ctx, caller.ID, lim)
+}
+
+// remember logs a provider answer and caches it for a stored question.
+func (s *service) remember(ctx context.Context, storedID int64, model, hash string, reply llm.Reply, took time.Duration) {
 	s.logger.InfoContext(ctx, "AI explanation generated", "model", reply.Model,
 		"question_id", storedID, "tokens", reply.TotalTokens,
-		"duration", time.Since(start).Round(time.Millisecond).String())
-	if storedID != 0 {
-		if err := s.cache.put(ctx, storedID, p.Model, hash, reply); err != nil {
-			s.logger.WarnContext(ctx, "AI explanation not cached", "err", err)
-		}
+		"duration", took.Round(time.Millisecond).String())
+	if storedID == 0 {
+		return
 	}
-	return reply.Text, nil
+	if err := s.cache.put(ctx, storedID, model, hash, reply); err != nil {
+		s.logger.WarnContext(ctx, "AI explanation not cached", "err", err)
+	}
 }
 
 // providerFailure logs what went wrong — kind, HTTP status, host; never
@@ -170,6 +196,12 @@ func (s *service) providerFailure(ctx context.Context, err error, p llm.Settings
 	if e.Kind == llm.Canceled {
 		return context.Canceled // the client left; nobody reads an answer
 	}
+	s.logFailure(ctx, e, p, took)
+	return httpx.Errorf(http.StatusBadGateway, "%s", msgProviderFailed)
+}
+
+// logFailure writes the one log line of a provider failure.
+func (s *service) logFailure(ctx context.Context, e *llm.Error, p llm.Settings, took time.Duration) {
 	host := ""
 	if u, perr := url.Parse(p.BaseURL); perr == nil {
 		host = u.Host
@@ -177,5 +209,4 @@ func (s *service) providerFailure(ctx context.Context, err error, p llm.Settings
 	s.logger.WarnContext(ctx, "AI provider call failed", "kind", string(e.Kind),
 		"http_status", e.Status, "provider_host", host, "model", p.Model,
 		"duration", took.Round(time.Millisecond).String())
-	return httpx.Errorf(http.StatusBadGateway, "%s", msgProviderFailed)
 }

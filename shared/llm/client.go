@@ -60,30 +60,10 @@ func NewClient(transport http.RoundTripper) *Client {
 // Complete sends p and returns the trimmed text of the first choice. Any
 // failure is an *Error.
 func (c *Client) Complete(ctx context.Context, s Settings, p Prompt) (Reply, error) {
-	if s.Timeout <= 0 {
-		s.Timeout = 25 * time.Second
-	}
-	ctx, cancel := context.WithTimeout(ctx, s.Timeout)
+	ctx, cancel := withTimeout(ctx, s)
 	defer cancel()
-	// Every option is explicit: NewClient would otherwise pick up
-	// OPENAI_API_KEY and OPENAI_BASE_URL from the process environment.
-	client := openai.NewClient(
-		option.WithBaseURL(strings.TrimRight(s.BaseURL, "/")+"/"),
-		option.WithAPIKey(s.APIKey),
-		option.WithHTTPClient(c.http),
-		option.WithRequestTimeout(s.Timeout),
-		option.WithMaxRetries(max(s.MaxRetries, 0)),
-	)
-	resp, err := client.Chat.Completions.New(ctx, openai.ChatCompletionNewParams{
-		Model: s.Model,
-		Messages: []openai.ChatCompletionMessageParamUnion{
-			openai.SystemMessage(p.System),
-			openai.UserMessage(p.User),
-		},
-		Temperature: openai.Float(Temperature),
-		TopP:        openai.Float(TopP),
-		MaxTokens:   openai.Int(MaxTokens),
-	})
+	client := c.sdk(s)
+	resp, err := client.Chat.Completions.New(ctx, params(s, p))
 	if err != nil {
 		return Reply{}, classify(ctx, err)
 	}
@@ -99,6 +79,43 @@ func (c *Client) Complete(ctx context.Context, s Settings, p Prompt) (Reply, err
 		model = s.Model
 	}
 	return Reply{Text: text, Model: model, TotalTokens: resp.Usage.TotalTokens}, nil
+}
+
+func withTimeout(ctx context.Context, s Settings) (context.Context, context.CancelFunc) {
+	if s.Timeout <= 0 {
+		s.Timeout = 25 * time.Second
+	}
+	return context.WithTimeout(ctx, s.Timeout)
+}
+
+// sdk builds the SDK client of one call. Every option is explicit:
+// openai.NewClient would otherwise pick up OPENAI_API_KEY and
+// OPENAI_BASE_URL from the process environment.
+func (c *Client) sdk(s Settings) openai.Client {
+	timeout := s.Timeout
+	if timeout <= 0 {
+		timeout = 25 * time.Second
+	}
+	return openai.NewClient(
+		option.WithBaseURL(strings.TrimRight(s.BaseURL, "/")+"/"),
+		option.WithAPIKey(s.APIKey),
+		option.WithHTTPClient(c.http),
+		option.WithRequestTimeout(timeout),
+		option.WithMaxRetries(max(s.MaxRetries, 0)),
+	)
+}
+
+func params(s Settings, p Prompt) openai.ChatCompletionNewParams {
+	return openai.ChatCompletionNewParams{
+		Model: s.Model,
+		Messages: []openai.ChatCompletionMessageParamUnion{
+			openai.SystemMessage(p.System),
+			openai.UserMessage(p.User),
+		},
+		Temperature: openai.Float(Temperature),
+		TopP:        openai.Float(TopP),
+		MaxTokens:   openai.Int(MaxTokens),
+	}
 }
 
 // Kind is a class of provider failure.

@@ -114,3 +114,32 @@ func WriteProviderError(w http.ResponseWriter, status int, errCode, message stri
 		"request_id": "req-test",
 	})
 }
+
+// WriteCompletionStream answers a "stream": true request with one
+// chat.completion.chunk event per piece, a final chunk with the finish
+// reason, and [DONE], flushing after each event.
+func WriteCompletionStream(w http.ResponseWriter, model string, pieces ...string) {
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-cache")
+	flusher, _ := w.(http.Flusher)
+	id := fmt.Sprintf("chatcmpl-%d", time.Now().UnixNano())
+	event := func(delta map[string]any, finish any) {
+		b, _ := json.Marshal(map[string]any{
+			"id": id, "object": "chat.completion.chunk", "created": time.Now().Unix(), "model": model,
+			"choices": []any{map[string]any{"index": 0, "delta": delta, "finish_reason": finish}},
+		})
+		_, _ = fmt.Fprintf(w, "data: %s\n\n", b)
+		if flusher != nil {
+			flusher.Flush()
+		}
+	}
+	event(map[string]any{"role": "assistant", "content": ""}, nil)
+	for _, p := range pieces {
+		event(map[string]any{"content": p}, nil)
+	}
+	event(map[string]any{}, "stop")
+	_, _ = fmt.Fprint(w, "data: [DONE]\n\n")
+	if flusher != nil {
+		flusher.Flush()
+	}
+}
