@@ -61,8 +61,20 @@ func (c *subjectCache) id(ctx context.Context, name string, create bool) (int64,
 	return id, nil
 }
 
-// insertQuestion writes q inside tx.
-func insertQuestion(ctx context.Context, tx *sql.Tx, subjectID int64, q NewQuestion) (int64, error) {
+// prepareInsert prepares the question INSERT once per import
+// transaction; parsing it per row costs more than the write itself.
+func prepareInsert(ctx context.Context, tx *sql.Tx) (*sql.Stmt, error) {
+	st, err := tx.PrepareContext(ctx, `INSERT INTO questions (subject_id, content, q_type, options, answer,
+		explanation, difficulty, image_path, tags, created_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return nil, fmt.Errorf("prepare question insert: %w", err)
+	}
+	return st, nil
+}
+
+// insertQuestion writes q with a statement from prepareInsert.
+func insertQuestion(ctx context.Context, st *sql.Stmt, subjectID int64, q NewQuestion) (int64, error) {
 	var sid any
 	if subjectID > 0 {
 		sid = subjectID
@@ -77,16 +89,12 @@ func insertQuestion(ctx context.Context, tx *sql.Tx, subjectID int64, q NewQuest
 	if q.Difficulty <= 0 {
 		q.Difficulty = 1
 	}
-	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO questions (subject_id, content, q_type, options, answer,
-		explanation, difficulty, image_path, tags, created_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		sid, q.Content, q.QType, q.Options, q.Answer, q.Explanation, q.Difficulty, q.ImagePath, q.Tags,
-		by, q.CreatedAt, q.UpdatedAt).Scan(&id)
+	res, err := st.ExecContext(ctx, sid, q.Content, q.QType, q.Options, q.Answer, q.Explanation,
+		q.Difficulty, q.ImagePath, q.Tags, by, q.CreatedAt, q.UpdatedAt)
 	if err != nil {
 		return 0, fmt.Errorf("insert question: %w", err)
 	}
-	return id, nil
+	return res.LastInsertId()
 }
 
 // Fingerprint identifies a question for duplicate detection: subject,

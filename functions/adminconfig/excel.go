@@ -79,6 +79,11 @@ func ImportWorkbook(ctx context.Context, d *platform.Deps, data []byte, opt Impo
 	}
 	at := store.Timestamp(d.Now())
 	err = d.DB.InTx(ctx, func(tx *sql.Tx) error {
+		ins, err := prepareInsert(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
 		subjects := newSubjectCache(tx, at)
 		var known []int64
 		for _, rec := range recs {
@@ -117,7 +122,7 @@ func ImportWorkbook(ctx context.Context, d *platform.Deps, data []byte, opt Impo
 			inFile[fp] = rec.Row
 			q := NewQuestion{QType: rec.QType, Content: rec.Content, Options: opts, Answer: rec.Answer,
 				Explanation: rec.Explanation, Difficulty: 1, CreatedBy: opt.CreatedBy, CreatedAt: at, UpdatedAt: at}
-			if _, err := insertQuestion(ctx, tx, sid, q); err != nil {
+			if _, err := insertQuestion(ctx, ins, sid, q); err != nil {
 				return err
 			}
 			res.Imported++

@@ -78,6 +78,11 @@ func (a *api) importJSON(legacy bool) httpx.HandlerFunc {
 		at, by := a.now(), callerID(r)
 		count := 0
 		err := a.d.DB.InTx(r.Context(), func(tx *sql.Tx) error {
+			ins, err := prepareInsert(r.Context(), tx)
+			if err != nil {
+				return err
+			}
+			defer ins.Close()
 			for i, it := range b.Questions {
 				q := NewQuestion{QType: strings.TrimSpace(it.Type), Content: it.Content, Options: "[]",
 					Answer: answerText(it.Answer), Explanation: it.Explanation, CreatedBy: by,
@@ -97,7 +102,7 @@ func (a *api) importJSON(legacy bool) httpx.HandlerFunc {
 						q.Content, q.Answer = stem, ans
 					}
 				}
-				if _, err := insertQuestion(r.Context(), tx, b.SubjectID.Value, q); err != nil {
+				if _, err := insertQuestion(r.Context(), ins, b.SubjectID.Value, q); err != nil {
 					return err
 				}
 				count++

@@ -151,6 +151,11 @@ func (a *api) importPackage(w http.ResponseWriter, r *http.Request) error {
 	var written []string
 	imported := 0
 	err = a.d.DB.InTx(r.Context(), func(tx *sql.Tx) error {
+		ins, err := prepareInsert(r.Context(), tx)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
 		subjects := newSubjectCache(tx, at)
 		for i, it := range items {
 			n := i + 1
@@ -201,7 +206,7 @@ func (a *api) importPackage(w http.ResponseWriter, r *http.Request) error {
 				Answer: it.Answer, Explanation: it.Explanation, Difficulty: it.Difficulty.Value,
 				ImagePath: storedImagePath(kept), Tags: strings.Join(TagSet(it.Tags), ","),
 				CreatedBy: callerID(r), CreatedAt: created, UpdatedAt: updated}
-			if _, err := insertQuestion(r.Context(), tx, sid, q); err != nil {
+			if _, err := insertQuestion(r.Context(), ins, sid, q); err != nil {
 				return err
 			}
 			imported++

@@ -155,45 +155,70 @@ func sheetPath(files map[string]*zip.File) (string, error) {
 }
 
 // scanSheet streams the sheet XML looking for formulas and merged cells,
-// which an import would silently turn into stale or missing values.
+// which an import would silently turn into stale or missing values. Cell
+// text cannot hold a raw '<', so a byte scan for the element names is
+// exact and much cheaper than tokenising.
 func scanSheet(f *zip.File) error {
 	rc, err := f.Open()
 	if err != nil {
 		return refuse("文件不是有效的 .xlsx 工作簿")
 	}
 	defer rc.Close()
-	dec := xml.NewDecoder(rc)
-	cell := ""
+	const keep = 64 // longer than any tag name we look for, with a prefix
+	buf := make([]byte, 0, 256<<10)
+	chunk := make([]byte, 192<<10)
 	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
+		n, rerr := rc.Read(chunk)
+		buf = append(buf, chunk[:n]...)
+		final := rerr != nil
+		if kind := findTag(buf, final); kind != "" {
+			if kind == "f" {
+				return refuse("工作表「%s」含有公式，请将公式转换为数值后再导入", SheetName)
+			}
+			return refuse("工作表「%s」含有合并单元格，请取消合并后再导入", SheetName)
+		}
+		if final {
+			if rerr != io.EOF {
+				return refuse("工作表「%s」已损坏", SheetName)
+			}
 			return nil
 		}
-		if err != nil {
-			return refuse("工作表「%s」已损坏", SheetName)
-		}
-		se, ok := tok.(xml.StartElement)
-		if !ok {
-			continue
-		}
-		switch se.Name.Local {
-		case "c":
-			cell = ""
-			for _, a := range se.Attr {
-				if a.Name.Local == "r" {
-					cell = a.Value
-				}
-			}
-		case "f":
-			return refuse("单元格 %s 含有公式，请将公式转换为数值后再导入", cell)
-		case "mergeCell":
-			ref := ""
-			for _, a := range se.Attr {
-				if a.Name.Local == "ref" {
-					ref = a.Value
-				}
-			}
-			return refuse("工作表含有合并单元格（%s），请取消合并后再导入", ref)
+		if len(buf) > keep {
+			buf = append(buf[:0], buf[len(buf)-keep:]...)
 		}
 	}
+}
+
+// findTag reports "f" or "mergeCell" when b holds such a start tag
+// (optionally namespace-prefixed). Unless final, a tag cut off at the end
+// of b is left for the next call.
+func findTag(b []byte, final bool) string {
+	for i := 0; i < len(b); i++ {
+		if b[i] != '<' {
+			continue
+		}
+		j := i + 1
+		for j < len(b) && j-i < 40 && isNameByte(b[j]) {
+			j++
+		}
+		if j >= len(b) && !final {
+			return ""
+		}
+		name := b[i+1 : j]
+		if k := bytes.IndexByte(name, ':'); k >= 0 {
+			name = name[k+1:]
+		}
+		switch string(name) {
+		case "f":
+			return "f"
+		case "mergeCell":
+			return "mergeCell"
+		}
+	}
+	return ""
+}
+
+func isNameByte(c byte) bool {
+	return c == ':' || c == '_' || c == '-' || c == '.' || (c >= 'a' && c <= 'z') ||
+		(c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
 }
