@@ -9,6 +9,7 @@ import (
 	"quizbank/shared/authn"
 	"quizbank/shared/httpx"
 	"quizbank/shared/platform"
+	"quizbank/shared/question"
 	"quizbank/shared/store"
 )
 
@@ -20,7 +21,13 @@ type api struct {
 	onContentChange func(ctx context.Context)
 }
 
-func newAPI(d *platform.Deps) *api { return &api{d: d} }
+func newAPI(d *platform.Deps) *api {
+	return &api{d: d, onContentChange: func(ctx context.Context) {
+		if err := question.BumpVersion(ctx, d.DB); err != nil {
+			d.Logger.WarnContext(ctx, "quiz cache may serve stale questions", "err", err)
+		}
+	}}
+}
 
 // caller is the authenticated administrator (the guards ran first).
 func caller(r *http.Request) *authn.Identity { return authn.FromContext(r.Context()) }

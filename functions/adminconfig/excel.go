@@ -17,6 +17,7 @@ import (
 	"quizbank/shared/excel"
 	"quizbank/shared/httpx"
 	"quizbank/shared/platform"
+	"quizbank/shared/question"
 	"quizbank/shared/store"
 )
 
@@ -136,6 +137,9 @@ func ImportWorkbook(ctx context.Context, d *platform.Deps, data []byte, opt Impo
 		}
 		if opt.DryRun {
 			return errDryRun
+		}
+		if res.Imported > 0 {
+			return question.BumpVersion(ctx, tx)
 		}
 		return nil
 	})

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"quizbank/shared/httpx"
+	"quizbank/shared/question"
 )
 
 // QuestionTypes are the five types the back office accepts (api.md §0.7).
@@ -165,65 +166,13 @@ func OptionKeys(optionsJSON string) []string {
 }
 
 // Option is one normalised choice.
-type Option struct {
-	Key   string `json:"key"`
-	Value string `json:"value"`
-}
-
-const keyDelims = ".、．:：)） \t"
+type Option = question.Option
 
 // ParseOptions normalises every historical shape of the options column to
-// key/value pairs.
+// key/value pairs exactly as the quiz endpoints show them, so admin
+// validation and export agree with what students see.
 func ParseOptions(optionsJSON string) []Option {
-	s := strings.TrimSpace(optionsJSON)
-	if s == "" {
-		return nil
-	}
-	var raw []any
-	if err := json.Unmarshal([]byte(s), &raw); err != nil {
-		var one any
-		if json.Unmarshal([]byte(s), &one) == nil {
-			return nil // JSON but not an array
-		}
-		raw = []any{s}
-	}
-	out := make([]Option, 0, len(raw))
-	for _, it := range raw {
-		switch v := it.(type) {
-		case map[string]any:
-			k, _ := v["key"].(string)
-			val := fmt.Sprint(v["value"])
-			if v["value"] == nil {
-				val = ""
-			}
-			out = append(out, Option{Key: strings.ToUpper(strings.TrimSpace(k)), Value: strings.Trim(val, " \t")})
-		case string:
-			out = append(out, splitOption(v))
-		case nil:
-			out = append(out, Option{})
-		default:
-			out = append(out, Option{Value: fmt.Sprint(v)})
-		}
-	}
-	for i := range out {
-		if out[i].Key == "" {
-			out[i].Key = string(rune('A' + i%26))
-		}
-	}
-	return out
-}
-
-func splitOption(s string) Option {
-	t := strings.TrimSpace(s)
-	r := []rune(t)
-	if len(r) >= 2 && isKeyRune(r[0]) && strings.ContainsRune(keyDelims, r[1]) {
-		return Option{Key: strings.ToUpper(string(r[0])), Value: strings.TrimLeft(string(r[2:]), " \t:：.,、")}
-	}
-	return Option{Value: t}
-}
-
-func isKeyRune(c rune) bool {
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
+	return question.NormaliseOptions(optionsJSON, "")
 }
 
 // checkMultiAnswer applies the 多选题 rule: at least two letters, each one
