@@ -111,3 +111,5 @@ func data(t *testing.T, r testkit.Response) map[string]any {
 	}
 	return d
 }
+
+func timeNow() time.Time { return time.Now() }
