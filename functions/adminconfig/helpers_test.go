@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"quizbank/functions/adminconfig"
@@ -73,4 +74,12 @@ func (s *site) count(t *testing.T, query string, args ...any) int64 {
 		t.Fatalf("%s: %v", query, err)
 	}
 	return n
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// callRaw sends body as a JSON-typed request without encoding it.
+func (s *site) callRaw(t *testing.T, method, path, body string) testkit.Response {
+	t.Helper()
+	return testkit.Call(t, s.srv.URL, method, path, body, s.env.Cookie(s.admin), "Content-Type", "application/json")
 }
