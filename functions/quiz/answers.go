@@ -69,7 +69,7 @@ func (s *service) quizLimit(ctx context.Context, u *users.User) (on bool, limit,
 		return false, 0, 0, nil
 	}
 	limit = s.d.SysConfig.Int(ctx, "quiz_limit_count", 100)
-	err = s.d.DB.QueryRowContext(ctx, `SELECT COALESCE((SELECT total_answered FROM user_quiz_stats WHERE user_id = ?), 0)`,
+	err = s.stmts.queryRow(ctx, `SELECT COALESCE((SELECT total_answered FROM user_quiz_stats WHERE user_id = ?), 0)`,
 		u.ID).Scan(&count)
 	if err != nil {
 		return false, 0, 0, fmt.Errorf("read quiz counter: %w", err)
@@ -116,27 +116,27 @@ func (s *service) recordResult(w http.ResponseWriter, r *http.Request) error {
 	err = s.d.DB.InTx(ctx, func(tx *sql.Tx) error {
 		switch {
 		case !correct:
-			if _, err := tx.ExecContext(ctx, `INSERT INTO mistakes (user_id, question_id, created_at, wrong_count, updated_at)
+			if _, err := s.stmts.exec(ctx, tx, `INSERT INTO mistakes (user_id, question_id, created_at, wrong_count, updated_at)
 				VALUES (?, ?, ?, 1, ?) ON CONFLICT(user_id, question_id)
 				DO UPDATE SET wrong_count = wrong_count + 1, updated_at = excluded.updated_at`, u.ID, qid, now, now); err != nil {
 				return fmt.Errorf("add mistake: %w", err)
 			}
 		case clear:
 			action = "removed_mistake"
-			if _, err := tx.ExecContext(ctx, `DELETE FROM mistakes WHERE user_id = ? AND question_id = ?`, u.ID, qid); err != nil {
+			if _, err := s.stmts.exec(ctx, tx, `DELETE FROM mistakes WHERE user_id = ? AND question_id = ?`, u.ID, qid); err != nil {
 				return fmt.Errorf("remove mistake: %w", err)
 			}
 		default:
 			action = "kept_mistake"
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO user_answers (user_id, question_id, is_correct, created_at)
+		if _, err := s.stmts.exec(ctx, tx, `INSERT INTO user_answers (user_id, question_id, is_correct, created_at)
 			VALUES (?, ?, ?, ?) ON CONFLICT(user_id, question_id)
 			DO UPDATE SET is_correct = excluded.is_correct, created_at = excluded.created_at, user_answer = NULL`,
 			u.ID, qid, b2i(correct), now); err != nil {
 			return fmt.Errorf("record answer: %w", err)
 		}
 		if limitOn {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO user_quiz_stats (user_id, total_answered, updated_at)
+			if _, err := s.stmts.exec(ctx, tx, `INSERT INTO user_quiz_stats (user_id, total_answered, updated_at)
 				VALUES (?, 1, ?) ON CONFLICT(user_id)
 				DO UPDATE SET total_answered = total_answered + 1, updated_at = excluded.updated_at`, u.ID, now); err != nil {
 				return fmt.Errorf("count answer: %w", err)

@@ -48,7 +48,8 @@ type filterKey struct {
 // rendered question rows and the id lists of filters. Everything is
 // dropped when the content version changes.
 type catalog struct {
-	db *store.DB
+	db    *store.DB
+	stmts *stmtCache
 
 	mu        sync.RWMutex
 	version   int64
@@ -60,7 +61,7 @@ type catalog struct {
 }
 
 func newCatalog(db *store.DB) *catalog {
-	return &catalog{db: db, version: -1, rows: map[int64]*cachedQuestion{}, filters: map[filterKey][]int64{}}
+	return &catalog{db: db, stmts: &stmtCache{db: db}, version: -1, rows: map[int64]*cachedQuestion{}, filters: map[filterKey][]int64{}}
 }
 
 // fresh drops the caches when this process or another one changed the
@@ -265,7 +266,7 @@ func (c *catalog) load(ctx context.Context, ids []int64) ([]*cachedQuestion, err
 	var out []*cachedQuestion
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(start+500, len(ids))]
-		rows, err := c.db.QueryContext(ctx, `SELECT `+questionColumns+`
+		rows, err := c.stmts.query(ctx, `SELECT `+questionColumns+`
 			FROM questions q LEFT JOIN subjects s ON s.id = q.subject_id
 			WHERE q.id IN (SELECT value FROM json_each(?))`, idsJSON(chunk))
 		if err != nil {
@@ -304,7 +305,7 @@ func (c *catalog) filterIDs(ctx context.Context, k filterKey, excluded []int64) 
 	if err != nil {
 		return nil, err
 	}
-	ids, err = queryIDs(ctx, c.db, `SELECT q.id FROM questions q WHERE `+where+` ORDER BY q.id`, args...)
+	ids, err = queryIDs(ctx, c.stmts, `SELECT q.id FROM questions q WHERE `+where+` ORDER BY q.id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -346,9 +347,12 @@ func (c *catalog) scope(ctx context.Context, subjectID int64, qtype string, excl
 	return strings.Join(conds, " AND "), args, nil
 }
 
-func queryIDs(ctx context.Context, db interface {
+// rowQuerier is a *sql.DB, a *sql.Tx or the statement cache.
+type rowQuerier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}, query string, args ...any) ([]int64, error) {
+}
+
+func queryIDs(ctx context.Context, db rowQuerier, query string, args ...any) ([]int64, error) {
 	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("select question ids: %w", err)

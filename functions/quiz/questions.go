@@ -89,7 +89,7 @@ func (s *service) selectIDs(ctx context.Context, u *users.User, sel selection, b
 		join.WriteString(" JOIN user_question_tags t ON t.question_id = q.id AND t.tag_id = ?")
 		jargs = append(jargs, tagID)
 	}
-	return queryIDs(ctx, s.d.DB, `SELECT q.id FROM questions q`+join.String()+` WHERE `+where+` ORDER BY q.id`,
+	return queryIDs(ctx, s.stmts, `SELECT q.id FROM questions q`+join.String()+` WHERE `+where+` ORDER BY q.id`,
 		append(jargs, args...)...)
 }
 

@@ -20,6 +20,7 @@ type service struct {
 	cat    *catalog
 	loc    *time.Location // TIMEZONE, for exam times
 	corpus *corpus
+	stmts  *stmtCache
 }
 
 func newService(d *platform.Deps) *service {
@@ -30,7 +31,8 @@ func newService(d *platform.Deps) *service {
 		}
 		loc = time.FixedZone("CST", 8*3600)
 	}
-	return &service{d: d, cat: newCatalog(d.DB), loc: loc, corpus: &corpus{}}
+	cat := newCatalog(d.DB)
+	return &service{d: d, cat: cat, loc: loc, corpus: &corpus{}, stmts: cat.stmts}
 }
 
 // caller is the authenticated user (the guards guarantee one).
@@ -46,7 +48,7 @@ func (s *service) blacklist(ctx context.Context, u *users.User) ([]int64, error)
 	if u == nil || u.IsAdmin {
 		return nil, nil
 	}
-	ids, err := queryIDs(ctx, s.d.DB, `SELECT subject_id FROM user_subjects WHERE user_id = ? ORDER BY subject_id`, u.ID)
+	ids, err := s.queryIDs(ctx, `SELECT subject_id FROM user_subjects WHERE user_id = ? ORDER BY subject_id`, u.ID)
 	if err != nil {
 		return nil, fmt.Errorf("read subject blacklist: %w", err)
 	}
@@ -62,19 +64,25 @@ func contains(ids []int64, id int64) bool {
 	return false
 }
 
-// flags reads, in one query, which of ids the user has favourited and
-// which are in the mistake book.
+// flags reads, in one prepared query, which of ids the user has
+// favourited and which are in the mistake book. It reads the id range
+// of the page through the (user_id, question_id) unique indexes and keeps
+// the ids on the page.
 func (s *service) flags(ctx context.Context, userID int64, ids []int64) (fav, mis map[int64]bool, err error) {
 	fav, mis = map[int64]bool{}, map[int64]bool{}
 	if len(ids) == 0 {
 		return fav, mis, nil
 	}
-	list := idsJSON(ids)
-	rows, err := s.d.DB.QueryContext(ctx, `
-		SELECT question_id, 1 FROM favorites WHERE user_id = ? AND question_id IN (SELECT value FROM json_each(?))
+	lo, hi := ids[0], ids[0]
+	onPage := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		lo, hi = min(lo, id), max(hi, id)
+		onPage[id] = true
+	}
+	rows, err := s.stmts.query(ctx, `
+		SELECT question_id, 1 FROM favorites WHERE user_id = ?1 AND question_id BETWEEN ?2 AND ?3
 		UNION ALL
-		SELECT question_id, 2 FROM mistakes WHERE user_id = ? AND question_id IN (SELECT value FROM json_each(?))`,
-		userID, list, userID, list)
+		SELECT question_id, 2 FROM mistakes WHERE user_id = ?1 AND question_id BETWEEN ?2 AND ?3`, userID, lo, hi)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read favourites and mistakes: %w", err)
 	}
@@ -84,13 +92,33 @@ func (s *service) flags(ctx context.Context, userID int64, ids []int64) (fav, mi
 		if err := rows.Scan(&id, &kind); err != nil {
 			return nil, nil, fmt.Errorf("scan flags: %w", err)
 		}
-		if kind == 1 {
+		switch {
+		case !onPage[id]:
+		case kind == 1:
 			fav[id] = true
-		} else {
+		default:
 			mis[id] = true
 		}
 	}
 	return fav, mis, rows.Err()
+}
+
+// queryIDs runs a prepared statement that selects one id column.
+func (s *service) queryIDs(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := s.stmts.query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("select ids: %w", err)
+	}
+	defer rows.Close()
+	ids := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("scan id: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 // intParam reads an integer query parameter; a missing or non-numeric

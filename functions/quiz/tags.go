@@ -49,7 +49,7 @@ type tagCount struct {
 
 func (s *service) tagID(ctx context.Context, userID int64, name string) (int64, bool, error) {
 	var id int64
-	err := s.d.DB.QueryRowContext(ctx, `SELECT id FROM user_tags WHERE user_id = ? AND name = ?`, userID, name).Scan(&id)
+	err := s.stmts.queryRow(ctx, `SELECT id FROM user_tags WHERE user_id = ? AND name = ?`, userID, name).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
 	}
