@@ -3,6 +3,7 @@ package auth_test
 import (
 	"bytes"
 	"log/slog"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -84,15 +85,18 @@ func TestLogsCarryNoSecrets(t *testing.T) {
 		t.Fatalf("mailpit got %d messages, want login + reset", len(all))
 	}
 	for _, m := range all {
-		if c := codeRE.FindString(mp.Body(t, m.ID).Text); c == "" || strings.Contains(out, c) {
+		if c := codeRE.FindString(mp.Body(t, m.ID).Text); c == "" || regexp.MustCompile(`\b`+c+`\b`).MatchString(out) {
 			t.Errorf("code of %q missing from the mail or present in the log", m.Subject)
 		}
 	}
 	if !strings.Contains(out, "route=\"POST /api/login\"") || !strings.Contains(out, "mail sent") {
 		t.Fatalf("the log did not capture the flow:\n%s", out)
 	}
+	if regexp.MustCompile(`\b` + code + `\b`).MatchString(out) {
+		t.Error("log contains the login code")
+	}
 	for name, secret := range map[string]string{
-		"login code": code, "password": pw, "jwt": tok, "exchange token": exchange, "wx code": "wx-login-code-123",
+		"password": pw, "jwt": tok, "exchange token": exchange, "wx code": "wx-login-code-123",
 		"smtp password": "smtp-pass-9876", "wechat secret": wx.Secret, "access token": "ACCESS_TOKEN_1",
 		"session cookie": ck.Value, "secret key": testkit.SecretKey, "nonce": "n=" + nonce,
 	} {
