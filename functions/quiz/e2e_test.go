@@ -463,3 +463,35 @@ func TestQuizLimit(t *testing.T) {
 		}
 	}
 }
+
+func TestSearch(t *testing.T) {
+	w := newWorld(t)
+	ids := func(path string) string {
+		d := data(t, w.call(t, "GET", path, nil, w.tok))
+		var out []string
+		for _, q := range d["questions"].([]any) {
+			out = append(out, fmt.Sprint(q.(map[string]any)["id"]))
+		}
+		return fmt.Sprint(num(t, d["total"])) + ":" + strings.Join(out, ",")
+	}
+	tests := map[string]string{
+		"/api/quiz/search?keyword=tcp":                   "3:6,2,1", // stems, options and explanations, newest first, any case
+		"/api/quiz/search?keyword=TCP&subject=计算机网络":     "2:2,1",
+		"/api/quiz/search?keyword=tcp&q_type=问答题":        "1:6",
+		"/api/quiz/search?keyword=tcp&type=多选题":          "1:2",
+		"/api/quiz/search?keyword=LIFO":                  "1:5", // the answer text
+		"/api/quiz/search?keyword=tcp&per_page=1&page=2": "3:2",
+		"/api/quiz/search?keyword=没有的词":                  "0:",
+		"/api/quiz/search?keyword=%20":                   "0:",
+	}
+	for path, want := range tests {
+		if got := ids(path); got != want {
+			t.Errorf("%s = %s, want %s", path, got, want)
+		}
+	}
+	d := data(t, w.call(t, "GET", "/api/quiz/search?keyword=LIFO", nil, w.tok))
+	hit := d["questions"].([]any)[0].(map[string]any)
+	if hit["content_preview"] != hit["content"] || hit["subject"] != "数据结构" {
+		t.Errorf("hit = %v", hit)
+	}
+}

@@ -138,7 +138,7 @@ func (s *service) editQuestion(w http.ResponseWriter, r *http.Request) error {
 	if cq == nil {
 		return httpx.NotFound("题目不存在")
 	}
-	fav, mis, err := s.flags(ctx, u.ID, []int64{id})
+	fav, mis, _, err := s.flags(ctx, u.ID, []int64{id}, 0)
 	if err != nil {
 		return err
 	}

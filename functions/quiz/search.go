@@ -1,9 +1,12 @@
 package quiz
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 
@@ -11,26 +14,43 @@ import (
 	"quizbank/shared/question"
 )
 
-// searchEntry is one question's searchable text, lower-cased the way
-// SQLite's LIKE folds ASCII.
+// searchEntry is one question's place in the search corpus.
 type searchEntry struct {
 	id        int64
 	subjectID int64
 	qtype     string
-	text      string
+	start     int // offset of its text in corpus.text
 }
 
-// corpus is the search text of the whole bank, newest first, rebuilt
-// when the content version changes. Keyword search scans it in memory
-// instead of running LIKE '%…%' over the table on every request.
+// searchKey is a normalised search, for the result cache.
+type searchKey struct {
+	needle    string
+	subjectID int64
+	qtype     string
+	excluded  string
+}
+
+// corpus is the searchable text of the whole bank — stem, explanation,
+// raw options and answer of every question, newest first, lower-cased
+// the way SQLite's LIKE folds ASCII — in one byte slice, rebuilt when the
+// content version changes. A search is one pass of bytes.Index over it
+// instead of LIKE '%…%' over the table, and repeated searches come from
+// a small result cache.
 type corpus struct {
 	mu      sync.Mutex
 	version int64
 	local   int64
+	loaded  bool
+	text    []byte
 	entries []searchEntry
+	results map[searchKey][]int64
 }
 
-func (s *service) searchEntries(ctx context.Context) ([]searchEntry, error) {
+// maxCachedSearches bounds the result cache.
+const maxCachedSearches = 2048
+
+// snapshot returns the corpus for the current content version.
+func (s *service) snapshot(ctx context.Context) (*corpus, error) {
 	if err := s.cat.fresh(ctx); err != nil {
 		return nil, err
 	}
@@ -40,8 +60,8 @@ func (s *service) searchEntries(ctx context.Context) ([]searchEntry, error) {
 	c := s.corpus
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.entries != nil && c.version == v && c.local == l {
-		return c.entries, nil
+	if c.loaded && c.version == v && c.local == l {
+		return c, nil
 	}
 	rows, err := s.d.DB.QueryContext(ctx, `SELECT id, COALESCE(subject_id, 0), q_type,
 		content || char(10) || COALESCE(explanation, '') || char(10) || COALESCE(options, '') || char(10) || COALESCE(answer, '')
@@ -50,20 +70,64 @@ func (s *service) searchEntries(ctx context.Context) ([]searchEntry, error) {
 		return nil, fmt.Errorf("load search corpus: %w", err)
 	}
 	defer rows.Close()
+	var text []byte
 	entries := []searchEntry{}
 	for rows.Next() {
 		var e searchEntry
-		if err := rows.Scan(&e.id, &e.subjectID, &e.qtype, &e.text); err != nil {
+		var body string
+		if err := rows.Scan(&e.id, &e.subjectID, &e.qtype, &body); err != nil {
 			return nil, fmt.Errorf("scan search corpus: %w", err)
 		}
-		e.text = asciiLower(e.text)
+		e.start = len(text)
+		text = append(text, asciiLower(strings.ReplaceAll(body, "\x00", ""))...)
+		text = append(text, 0)
 		entries = append(entries, e)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("load search corpus: %w", err)
 	}
-	c.entries, c.version, c.local = entries, v, l
-	return entries, nil
+	c.text, c.entries, c.version, c.local, c.loaded = text, entries, v, l, true
+	c.results = map[searchKey][]int64{}
+	return c, nil
+}
+
+// find returns the ids (newest first) whose text contains k.needle and
+// that pass the subject, type and exclusion filters.
+func (c *corpus) find(k searchKey, excluded []int64) []int64 {
+	c.mu.Lock()
+	if ids, ok := c.results[k]; ok {
+		c.mu.Unlock()
+		return ids
+	}
+	text, entries := c.text, c.entries
+	c.mu.Unlock()
+	needle := []byte(k.needle)
+	matched := []int64{}
+	for pos := 0; pos < len(text); {
+		i := bytes.Index(text[pos:], needle)
+		if i < 0 {
+			break
+		}
+		at := pos + i
+		n := sort.Search(len(entries), func(j int) bool { return entries[j].start > at }) - 1
+		e := entries[n]
+		if (k.subjectID == 0 || e.subjectID == k.subjectID) && (k.qtype == "" || e.qtype == k.qtype) &&
+			(e.subjectID == 0 || !contains(excluded, e.subjectID)) {
+			matched = append(matched, e.id)
+		}
+		if n+1 < len(entries) {
+			pos = entries[n+1].start
+		} else {
+			break
+		}
+	}
+	c.mu.Lock()
+	if len(c.results) >= maxCachedSearches {
+		c.results = map[searchKey][]int64{}
+	}
+	c.results[k] = matched
+	c.mu.Unlock()
+	return matched
 }
 
 func asciiLower(s string) string {
@@ -119,24 +183,13 @@ func (s *service) search(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	entries, err := s.searchEntries(ctx)
+	c, err := s.snapshot(ctx)
 	if err != nil {
 		return err
 	}
-	needle := asciiLower(keyword)
-	var matched []int64
-	for i := range entries {
-		e := &entries[i]
-		if subjectID > 0 && e.subjectID != subjectID || qtype != "" && e.qtype != qtype {
-			continue
-		}
-		if e.subjectID > 0 && (contains(locked, e.subjectID) || contains(black, e.subjectID)) {
-			continue
-		}
-		if strings.Contains(e.text, needle) {
-			matched = append(matched, e.id)
-		}
-	}
+	excluded := slices.Concat(locked, black)
+	needle := asciiLower(strings.ReplaceAll(keyword, "\x00", ""))
+	matched := c.find(searchKey{needle: needle, subjectID: subjectID, qtype: qtype, excluded: idsJSON(excluded)}, excluded)
 	total := len(matched)
 	start := min((page-1)*perPage, total)
 	if page-1 > total/perPage {
@@ -147,7 +200,7 @@ func (s *service) search(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	fav, mis, err := s.flags(ctx, u.ID, pageIDs)
+	fav, mis, _, err := s.flags(ctx, u.ID, pageIDs, 0)
 	if err != nil {
 		return err
 	}

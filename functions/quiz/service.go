@@ -65,34 +65,42 @@ func contains(ids []int64, id int64) bool {
 }
 
 // flags reads, in one prepared query, which of ids the user has
-// favourited and which are in the mistake book. It reads the id range
-// of the page through the (user_id, question_id) unique indexes and keeps
-// the ids on the page.
-func (s *service) flags(ctx context.Context, userID int64, ids []int64) (fav, mis map[int64]bool, err error) {
+// favourited, which are in the mistake book and — when subjectID is not
+// 0 — whether that subject is on the user's blacklist. It reads the id
+// range of the page through the (user_id, question_id) unique indexes
+// and keeps the ids on the page.
+func (s *service) flags(ctx context.Context, userID int64, ids []int64, subjectID int64) (fav, mis map[int64]bool, blocked bool, err error) {
 	fav, mis = map[int64]bool{}, map[int64]bool{}
-	if len(ids) == 0 {
-		return fav, mis, nil
+	if len(ids) == 0 && subjectID == 0 {
+		return fav, mis, false, nil
 	}
-	lo, hi := ids[0], ids[0]
+	lo, hi := int64(0), int64(-1)
 	onPage := make(map[int64]bool, len(ids))
-	for _, id := range ids {
+	for i, id := range ids {
+		if i == 0 {
+			lo, hi = id, id
+		}
 		lo, hi = min(lo, id), max(hi, id)
 		onPage[id] = true
 	}
 	rows, err := s.stmts.query(ctx, `
 		SELECT question_id, 1 FROM favorites WHERE user_id = ?1 AND question_id BETWEEN ?2 AND ?3
 		UNION ALL
-		SELECT question_id, 2 FROM mistakes WHERE user_id = ?1 AND question_id BETWEEN ?2 AND ?3`, userID, lo, hi)
+		SELECT question_id, 2 FROM mistakes WHERE user_id = ?1 AND question_id BETWEEN ?2 AND ?3
+		UNION ALL
+		SELECT subject_id, 3 FROM user_subjects WHERE user_id = ?1 AND subject_id = ?4`, userID, lo, hi, subjectID)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read favourites and mistakes: %w", err)
+		return nil, nil, false, fmt.Errorf("read favourites and mistakes: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id, kind int64
 		if err := rows.Scan(&id, &kind); err != nil {
-			return nil, nil, fmt.Errorf("scan flags: %w", err)
+			return nil, nil, false, fmt.Errorf("scan flags: %w", err)
 		}
 		switch {
+		case kind == 3:
+			blocked = true
 		case !onPage[id]:
 		case kind == 1:
 			fav[id] = true
@@ -100,7 +108,7 @@ func (s *service) flags(ctx context.Context, userID int64, ids []int64) (fav, mi
 			mis[id] = true
 		}
 	}
-	return fav, mis, rows.Err()
+	return fav, mis, blocked, rows.Err()
 }
 
 // queryIDs runs a prepared statement that selects one id column.
