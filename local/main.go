@@ -47,10 +47,12 @@ var commands = map[string]command{
 
 	"backup":             {"backup DEST: consistent copy of the SQLite database while it runs, integrity-checked", cmdBackup},
 	"migrate-from-flask": {"migrate-from-flask PATH/submissions.db: copy the Flask system's data in (idempotent)", cmdMigrateFlask},
+	"import":             {"import FILE.xlsx [--dry-run]: load questions in the template layout (one transaction)", cmdImport},
+	"export":             {"export FILE.xlsx [--subject-id N] [--type T]: write questions in the template layout", cmdExport},
 }
 
 // commandOrder is how usage lists the commands.
-var commandOrder = []string{"serve", "migrate", "user", "backup", "migrate-from-flask"}
+var commandOrder = []string{"serve", "migrate", "user", "backup", "migrate-from-flask", "import", "export"}
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	e := &env{getenv: getenv, stdout: stdout, stderr: stderr}
