@@ -108,7 +108,11 @@ func backupTarget(dest string, now time.Time) (string, error) {
 	st, err := os.Stat(dest)
 	switch {
 	case err == nil && st.IsDir():
-		return filepath.Join(dest, name), nil
+		target := filepath.Join(dest, name)
+		if _, err := os.Stat(target); err == nil {
+			return "", fmt.Errorf("%s already exists (copies are named to the second); try again in a moment", target)
+		}
+		return target, nil
 	case err == nil:
 		return "", fmt.Errorf("%s already exists; give a folder or a new file name", dest)
 	case !errors.Is(err, fs.ErrNotExist):
