@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // daily caps follow TIMEZONE even where the OS has no zoneinfo (Lambda)
@@ -32,6 +33,7 @@ type service struct {
 	client   *llm.Client
 	cache    answerCache
 	usage    usageCounters
+	flights  flights
 	logger   *slog.Logger
 }
 
@@ -136,9 +138,32 @@ func (s *service) resolve(ctx context.Context, caller *users.User, req explainRe
 func (s *service) explain(ctx context.Context, caller *users.User, q llm.Question, storedID int64, p llm.Settings) (string, error) {
 	prompt := llm.Build(q)
 	hash := prompt.Hash()
-	if text, ok := s.fromCache(ctx, storedID, p.Model, hash); ok {
-		return text, nil
+	for {
+		if text, ok := s.fromCache(ctx, storedID, p.Model, hash); ok {
+			return text, nil
+		}
+		if storedID == 0 {
+			return s.complete(ctx, caller, storedID, p, prompt, hash)
+		}
+		key := flightKey(storedID, p.Model, hash)
+		f, leader := s.flights.join(key)
+		if !leader {
+			if text, ok := f.wait(ctx); ok {
+				return text, nil
+			}
+			if err := ctx.Err(); err != nil {
+				return "", err
+			}
+			continue // the leader failed: try on our own
+		}
+		text, err := s.complete(ctx, caller, storedID, p, prompt, hash)
+		s.flights.finish(key, f, text, err)
+		return text, err
 	}
+}
+
+// complete is one admitted provider call, remembered on success.
+func (s *service) complete(ctx context.Context, caller *users.User, storedID int64, p llm.Settings, prompt llm.Prompt, hash string) (string, error) {
 	if err := s.admit(ctx, caller); err != nil {
 		return "", err
 	}
@@ -149,6 +174,10 @@ func (s *service) explain(ctx context.Context, caller *users.User, q llm.Questio
 	}
 	s.remember(ctx, storedID, p.Model, hash, reply, time.Since(start))
 	return reply.Text, nil
+}
+
+func flightKey(storedID int64, model, hash string) string {
+	return strconv.FormatInt(storedID, 10) + "\x00" + model + "\x00" + hash
 }
 
 // fromCache returns the stored answer of a stored question; inline

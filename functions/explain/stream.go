@@ -88,11 +88,53 @@ func (s *service) streamExplain(ctx context.Context, ev *eventWriter, caller *us
 	answer := func(text string) httpx.M {
 		return httpx.M{"explain": text, "provider": providerDashScope, "model": p.Model}
 	}
-	if text, ok := s.fromCache(ctx, storedID, p.Model, hash); ok {
-		return ev.whole(answer(text))
+	for {
+		if text, ok := s.fromCache(ctx, storedID, p.Model, hash); ok {
+			return ev.whole(answer(text))
+		}
+		if storedID == 0 {
+			_, err := s.streamOnce(ctx, ev, caller, storedID, p, prompt, hash)
+			return rendered(err)
+		}
+		key := flightKey(storedID, p.Model, hash)
+		f, leader := s.flights.join(key)
+		if !leader {
+			if text, ok := f.wait(ctx); ok {
+				return ev.whole(answer(text))
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			continue // the leader failed: try on our own
+		}
+		text, err := s.streamOnce(ctx, ev, caller, storedID, p, prompt, hash)
+		s.flights.finish(key, f, text, err)
+		return rendered(err)
 	}
+}
+
+// rendered drops the errors whose answer the stream already carries.
+func rendered(err error) error {
+	if errors.Is(err, errStreamFailed) || errors.Is(err, errClientGone) {
+		return nil
+	}
+	return err
+}
+
+// errStreamFailed marks a stream that ended in an "error" event and
+// errClientGone one whose reader left; either way there is nothing more
+// to render.
+var (
+	errStreamFailed = errors.New("AI explanation stream failed")
+	errClientGone   = errors.New("AI explanation stream abandoned")
+)
+
+// streamOnce is one admitted provider call streamed to the client. It
+// returns the whole text on success; errStreamFailed and errClientGone
+// mean the stream has ended already.
+func (s *service) streamOnce(ctx context.Context, ev *eventWriter, caller *users.User, storedID int64, p llm.Settings, prompt llm.Prompt, hash string) (string, error) {
 	if err := s.admit(ctx, caller); err != nil {
-		return err
+		return "", err
 	}
 	start := time.Now()
 	var writeErr error
@@ -104,9 +146,9 @@ func (s *service) streamExplain(ctx context.Context, ev *eventWriter, caller *us
 	case err != nil && writeErr != nil:
 		// The client went away mid-stream; nobody reads an answer.
 		s.logger.InfoContext(ctx, "AI explanation stream abandoned by the client")
-		return nil
+		return "", errClientGone
 	case err != nil && !started:
-		return s.providerFailure(ctx, err, p, time.Since(start))
+		return "", s.providerFailure(ctx, err, p, time.Since(start))
 	case err != nil:
 		var e *llm.Error
 		if !errors.As(err, &e) {
@@ -114,9 +156,10 @@ func (s *service) streamExplain(ctx context.Context, ev *eventWriter, caller *us
 		}
 		s.logFailure(ctx, e, p, time.Since(start))
 		_ = ev.send("error", httpx.M{"status": "error", "message": msgProviderFailed})
-		return nil
+		return "", errStreamFailed
 	}
 	s.remember(ctx, storedID, p.Model, hash, reply, time.Since(start))
-	_ = ev.send("done", httpx.M{"status": "success", "data": answer(reply.Text)})
-	return nil
+	_ = ev.send("done", httpx.M{"status": "success",
+		"data": httpx.M{"explain": reply.Text, "provider": providerDashScope, "model": p.Model}})
+	return reply.Text, nil
 }
