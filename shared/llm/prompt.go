@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // PromptVersion names the wording of the prompts below. It is part of
@@ -17,6 +18,16 @@ const PromptVersion = "explain-v1"
 // maxPromptOptions caps how many options reach the prompt; longer lists
 // are almost always import mistakes and only cost tokens.
 const maxPromptOptions = 10
+
+// Rune limits of each part of the prompt. Inline questions come from the
+// client (up to the 16 MiB body cap), so the prompt's size — and the
+// provider's bill — is bounded here; real questions fit well within.
+const (
+	maxStemRunes        = 6000
+	maxOptionRunes      = 500
+	maxAnswerRunes      = 2000
+	maxExplanationRunes = 3000
+)
 
 // Option is one answer choice of a question, already normalised to a key
 // (letter) and its text.
@@ -143,30 +154,30 @@ var wordings = map[Language]wording{
 func Build(q Question) Prompt {
 	w := wordings[DetectLanguage(q)]
 	var lines []string
-	if t := strings.TrimSpace(q.Type); t != "" {
+	if t := clip(strings.TrimSpace(q.Type), 20); t != "" {
 		lines = append(lines, w.qType+t)
 	}
-	lines = append(lines, w.stem+cleanText(q.Content))
+	lines = append(lines, w.stem+clip(cleanText(q.Content), maxStemRunes))
 	if len(q.Options) > 0 {
 		lines = append(lines, "", w.options)
 		for i, o := range q.Options {
 			if i == maxPromptOptions {
 				break
 			}
-			v := cleanText(o.Value)
+			v := clip(cleanText(o.Value), maxOptionRunes)
 			if o.Key != "" {
-				v = o.Key + ". " + v
+				v = clip(o.Key, 8) + ". " + v
 			}
 			lines = append(lines, v)
 		}
 	}
-	if a := strings.TrimSpace(q.Answer); a != "" {
+	if a := clip(strings.TrimSpace(q.Answer), maxAnswerRunes); a != "" {
 		lines = append(lines, "", w.answer+a)
 	}
-	if e := cleanText(q.Explanation); e != "" {
+	if e := clip(cleanText(q.Explanation), maxExplanationRunes); e != "" {
 		lines = append(lines, "", w.existing, e)
 	}
-	userAnswer := strings.TrimSpace(q.UserAnswer)
+	userAnswer := clip(strings.TrimSpace(q.UserAnswer), maxAnswerRunes)
 	if userAnswer != "" {
 		lines = append(lines, "", w.learner+userAnswer)
 	}
@@ -201,4 +212,13 @@ func cleanText(s string) string {
 	s = strings.ReplaceAll(s, "\r", "\n")
 	s = manyNewlines.ReplaceAllString(s, "\n\n")
 	return strings.TrimSpace(s)
+}
+
+// clip keeps the first n runes of s, marking a cut with "…".
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n]) + "…"
 }

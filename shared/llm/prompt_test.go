@@ -92,3 +92,15 @@ func TestHashFollowsTheText(t *testing.T) {
 		t.Error("the same question must hash the same")
 	}
 }
+
+func TestBuildBoundsThePromptSize(t *testing.T) {
+	huge := strings.Repeat("很长的题干", 100000)
+	p := llm.Build(llm.Question{Content: huge, Answer: huge, Explanation: huge, UserAnswer: huge,
+		Options: []llm.Option{{Key: "A", Value: huge}}})
+	if n := len([]rune(p.User)); n > 15000 {
+		t.Errorf("prompt has %d runes", n)
+	}
+	if !strings.Contains(p.User, "…") {
+		t.Error("a cut should be marked")
+	}
+}
