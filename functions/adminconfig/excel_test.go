@@ -1,7 +1,10 @@
 package adminconfig_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"reflect"
 	"strings"
@@ -144,4 +147,30 @@ func TestDownloadTemplate(t *testing.T) {
 			t.Errorf("%s: disposition %q", p, cd)
 		}
 	}
+}
+
+func TestExportWord(t *testing.T) {
+	s := newSite(t)
+	s.upload(t, "/admin/api/questions/import/excel", "t.xlsx", fixture(t), nil)
+	r := s.call(t, "GET", "/admin/api/questions/export/word?type=选择题", nil)
+	if r.Status != 200 || !strings.Contains(r.Header.Get("Content-Disposition"), ".docx") {
+		t.Fatalf("word: %d %v", r.Status, r.Header)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(r.Raw), int64(len(r.Raw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range zr.File {
+		if f.Name == "word/document.xml" {
+			rc, _ := f.Open()
+			b, _ := io.ReadAll(rc)
+			rc.Close()
+			if !strings.Contains(string(b), "下列哪个协议不属于应用层协议") || !strings.Contains(string(b), "答案：C") ||
+				strings.Contains(string(b), "进程是资源分配") {
+				t.Errorf("document: %.300s", b)
+			}
+			return
+		}
+	}
+	t.Error("no word/document.xml")
 }

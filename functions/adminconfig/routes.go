@@ -79,6 +79,7 @@ func Register(r *httpx.Router, d *platform.Deps) {
 	S("GET /admin/api/download_template", a.downloadTemplate)
 	S("POST /admin/api/questions/import/excel", a.importExcel)
 	S("GET /admin/api/questions/export/excel", a.exportExcel)
+	S("GET /admin/api/questions/export/word", a.exportWord)
 	S("GET /admin/api/questions/export_package", a.exportPackage)
 	S("POST /admin/api/questions/import_package", a.importPackage)
 
