@@ -90,8 +90,8 @@ func sendSMTP(ctx context.Context, s Settings, m Message) error {
 	return c.Quit()
 }
 
-// TLSRoots, when set, replaces the system roots for SMTP TLS (tests and
-// private CAs).
+// tlsConfig verifies the server's certificate against the system roots,
+// or against the pool given to SetTLSRoots.
 func (s Settings) tlsConfig() *tls.Config {
 	conf := &tls.Config{ServerName: s.Server, MinVersion: tls.VersionTLS12}
 	if tlsRoots != nil {

@@ -42,12 +42,12 @@ func (e *APIError) Error() string {
 	return e.Msg
 }
 
-// Error codes the client reacts to.
+// Error codes the client reacts to, and the code2session time limit.
 const (
-	CodeInvalidPage   = 41030
-	CodeInvalidToken  = 40001
-	CodeExpiredToken  = 42001
-	codeSessionTimout = 10 * time.Second
+	CodeInvalidPage     = 41030
+	CodeInvalidToken    = 40001
+	CodeExpiredToken    = 42001
+	code2SessionTimeout = 10 * time.Second
 )
 
 // FallbackPage is tried when WeChat rejects the requested page (41030).
@@ -129,7 +129,7 @@ func (c *Client) Code2Session(ctx context.Context, code string) (Session, error)
 	if !c.Configured() {
 		return Session{}, ErrConfig
 	}
-	ctx, cancel := context.WithTimeout(ctx, codeSessionTimout)
+	ctx, cancel := context.WithTimeout(ctx, code2SessionTimeout)
 	defer cancel()
 	var reply struct {
 		apiReply
