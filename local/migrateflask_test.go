@@ -27,7 +27,7 @@ func TestMigrateFromFlaskThenLogIn(t *testing.T) {
 		t.Fatalf("migrate-from-flask: %v\n%s", err, out.String())
 	}
 	for _, want := range []string{"copied from " + source + " (read-only)", "users                   4        4",
-		"questions               6        6", "done: 32 rows written"} {
+		"questions               6        6", "done: 33 rows written"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}

@@ -14,6 +14,7 @@ import (
 
 	"quizbank/shared/flaskimport"
 	"quizbank/shared/password"
+	"quizbank/shared/store/hranatest"
 	"quizbank/shared/testkit"
 )
 
@@ -53,7 +54,7 @@ func dump(t *testing.T, env *testkit.Env) string {
 	t.Helper()
 	var b strings.Builder
 	for _, table := range []string{"users", "subjects", "questions", "favorites", "mistakes", "user_answers",
-		"user_progress", "exams", "exam_questions", "system_config", "user_subjects", "sqlite_sequence"} {
+		"user_progress", "exams", "exam_questions", "system_config", "user_subjects", "user_quiz_stats", "sqlite_sequence"} {
 		rows, err := env.Deps.DB.Query(`SELECT * FROM ` + table + ` ORDER BY 1`)
 		if err != nil {
 			t.Fatal(err)
@@ -101,17 +102,18 @@ func TestImportFlaskDatabase(t *testing.T) {
 		t.Fatalf("import: %v", err)
 	}
 	want := map[string]counts{
-		"users":          {4, 4, 0, 0, 0},
-		"subjects":       {3, 3, 0, 0, 0},
-		"questions":      {6, 6, 0, 0, 0},
-		"favorites":      {3, 2, 0, 0, 1}, // question 99 is gone
-		"mistakes":       {2, 2, 0, 0, 0},
-		"user_answers":   {3, 2, 0, 0, 1}, // older answer of user 4 to question 1
-		"user_progress":  {5, 3, 0, 0, 2}, // two login records
-		"exams":          {3, 2, 0, 0, 1}, // user 99 is gone
-		"exam_questions": {4, 3, 0, 0, 1}, // its exam was skipped
-		"system_config":  {5, 3, 1, 1, 0}, // mail_* new, quiz_limit_enabled same, quiz_limit_count changed
-		"user_subjects":  {2, 1, 0, 0, 1},
+		"users":           {4, 4, 0, 0, 0},
+		"subjects":        {3, 3, 0, 0, 0},
+		"questions":       {6, 6, 0, 0, 0},
+		"favorites":       {3, 2, 0, 0, 1}, // question 99 is gone
+		"mistakes":        {2, 2, 0, 0, 0},
+		"user_answers":    {3, 2, 0, 0, 1}, // older answer of user 4 to question 1
+		"user_progress":   {5, 3, 0, 0, 2}, // two login records
+		"exams":           {3, 2, 0, 0, 1}, // user 99 is gone
+		"exam_questions":  {4, 3, 0, 0, 1}, // its exam was skipped
+		"system_config":   {5, 3, 1, 1, 0}, // mail_* new, quiz_limit_enabled same, quiz_limit_count changed
+		"user_subjects":   {2, 1, 0, 0, 1},
+		"user_quiz_stats": {2, 1, 0, 0, 1},
 	}
 	for table, w := range want {
 		if got := tallyOf(report, table); got != w {
@@ -122,7 +124,7 @@ func TestImportFlaskDatabase(t *testing.T) {
 		t.Errorf("questions: %d dangling references cleared, want 2 (subject 7, author 99)", got)
 	}
 	out := report.String()
-	for _, line := range []string{"done: 32 rows written", "user_progress: 2 skipped: scan-login",
+	for _, line := range []string{"done: 33 rows written", "user_progress: 2 skipped: scan-login",
 		"favorites: 1 skipped: points at"} {
 		if !strings.Contains(out, line) {
 			t.Errorf("report lacks %q:\n%s", line, out)
@@ -253,6 +255,7 @@ func TestImportFlaskDatabase(t *testing.T) {
 	expectText(`SELECT source FROM exam_questions WHERE id = 1`, "public")
 	expectText(`SELECT score_val || ' ' || user_answer FROM exam_questions WHERE id = 2`, "2.0 3")
 	expectInt(`SELECT subject_id FROM user_subjects WHERE user_id = 4`, 2)
+	expectText(`SELECT total_answered || ' ' || last_reset_at FROM user_quiz_stats WHERE user_id = 4`, "37 2024-04-30 01:00:00")
 	expectText(`SELECT config_value FROM system_config WHERE config_key = 'quiz_limit_count'`, "50")
 	expectText(`SELECT config_value FROM system_config WHERE config_key = 'mail_enabled'`, "true")
 	// The SMTP password is encrypted at rest and readable through sysconfig.
@@ -343,7 +346,7 @@ func TestImportDryRunWritesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatalf("dry run: %v", err)
 	}
-	if report.Changed() != 32 || !strings.Contains(report.String(), "dry run: 32 rows would be written") {
+	if report.Changed() != 33 || !strings.Contains(report.String(), "dry run: 33 rows would be written") {
 		t.Errorf("dry run report:\n%s", report.String())
 	}
 	if dump(t, env) != snapshot {
@@ -409,5 +412,38 @@ func TestOpenSourceRefusesOtherFiles(t *testing.T) {
 		if !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want %q", c.path, err, c.want)
 		}
+	}
+}
+
+// TestImportIntoRemoteLibSQL runs the same copy into a remote database
+// (the Hrana test server), as on a Lambda deployment.
+func TestImportIntoRemoteLibSQL(t *testing.T) {
+	url := hranatest.New(t, hranatest.WithAuthToken("remote-token-1"))
+	env := testkit.New(t, testkit.WithEnv("DATABASE_URL", url), testkit.WithEnv("DATABASE_AUTH_TOKEN", "remote-token-1"))
+	if !env.Deps.DB.Remote {
+		t.Fatal("the test platform is not on the remote database")
+	}
+	path := testkit.FlaskDatabase(t)
+	report, err := runImport(t, env, path, false)
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	if report.Changed() != 33 {
+		t.Errorf("remote import wrote %d rows:\n%s", report.Changed(), report.String())
+	}
+	var hash string
+	if err := env.Deps.DB.QueryRow(`SELECT password_hash FROM users WHERE id = 1`).Scan(&hash); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := password.Verify(hash, "OldFlask123"); !ok {
+		t.Errorf("admin's hash on the remote database does not verify: %q", hash)
+	}
+	snapshot := dump(t, env)
+	again, err := runImport(t, env, path, false)
+	if err != nil || again.Changed() != 0 {
+		t.Fatalf("second remote run: %v\n%v", err, again)
+	}
+	if dump(t, env) != snapshot {
+		t.Error("second remote run changed the database")
 	}
 }

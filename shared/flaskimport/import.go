@@ -62,7 +62,7 @@ func Run(ctx context.Context, src *sql.DB, dst *store.DB, cfg *sysconfig.Store, 
 		m.tx = tx
 		m.known = map[string]map[int64]bool{}
 		steps := []func(context.Context) error{m.users, m.subjects, m.questions, m.favorites, m.mistakes,
-			m.userAnswers, m.userProgress, m.exams, m.examQuestions, m.systemConfig, m.userSubjects}
+			m.userAnswers, m.userProgress, m.exams, m.examQuestions, m.systemConfig, m.userSubjects, m.userQuizStats}
 		for _, step := range steps {
 			if err := step(ctx); err != nil {
 				return err

@@ -217,6 +217,24 @@ func (m *migrator) userSubjects(ctx context.Context) error {
 	})
 }
 
+// userQuizStats copies the quiz-limit counters. The table came with the
+// quiz-limit feature, so an older database may not have it.
+func (m *migrator) userQuizStats(ctx context.Context) error {
+	cols, err := columnsOf(ctx, m.src, "user_quiz_stats")
+	if err != nil {
+		return fmt.Errorf("read the schema of user_quiz_stats: %w", err)
+	}
+	if !cols["id"] || !cols["user_id"] {
+		return nil
+	}
+	t := target{table: "user_quiz_stats", columns: []string{"id", "user_id", "total_answered", "last_reset_at", "updated_at"},
+		identity: []string{"user_id"}, pairKey: true, describe: describeFirst("counter of user", 1)}
+	return m.copyTable(ctx, t, `SELECT * FROM user_quiz_stats ORDER BY id`, func(_ context.Context, r record, _ *Tally) ([]any, error) {
+		return []any{r["id"], r["user_id"], r.intOr("total_answered", 0), m.clock.convert(r["last_reset_at"], false),
+			m.clock.required(r["updated_at"], false)}, nil
+	})
+}
+
 func boolInt(b bool) int64 {
 	if b {
 		return 1

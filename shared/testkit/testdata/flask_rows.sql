@@ -63,3 +63,6 @@ INSERT INTO system_config (config_key, config_value, description, updated_by) VA
 
 INSERT INTO user_subjects (id, user_id, subject_id, restricted_at, restricted_by) VALUES (1, 4, 2, '2024-05-05 00:00:00', 1);
 INSERT INTO user_subjects (id, user_id, subject_id, restricted_by) VALUES (2, 99, 1, 1);
+
+INSERT INTO user_quiz_stats (id, user_id, total_answered, last_reset_at, updated_at) VALUES (1, 4, 37, '2024-04-30 09:00:00.250000', '2024-05-01 00:00:00');
+INSERT INTO user_quiz_stats (id, user_id, total_answered) VALUES (2, 99, 5);
