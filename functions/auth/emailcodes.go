@@ -148,11 +148,7 @@ func (h *handlers) emailLogin(w http.ResponseWriter, r *http.Request) error {
 		return refusal(err, http.StatusBadRequest)
 	}
 	h.writeSession(w, u, false)
-	redirect := req.Redirect
-	if redirect == "" {
-		redirect = "/"
-	}
-	httpx.Success(w, httpx.M{"redirect": redirect, "needs_password_set": !u.HasPasswordSet()})
+	httpx.Success(w, httpx.M{"redirect": localRedirect(req.Redirect), "needs_password_set": !u.HasPasswordSet()})
 	return nil
 }
 

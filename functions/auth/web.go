@@ -2,6 +2,7 @@ package auth
 
 import (
 	"net/http"
+	"strings"
 	"unicode/utf8"
 
 	"quizbank/shared/authn"
@@ -54,11 +55,7 @@ func (h *handlers) login(w http.ResponseWriter, r *http.Request) error {
 		return httpx.Errorf(http.StatusForbidden, "%s", msgLockedWeb)
 	}
 	h.writeSession(w, u, req.Remember.Value)
-	redirect := req.Redirect
-	if redirect == "" {
-		redirect = "/"
-	}
-	httpx.Success(w, httpx.M{"redirect": redirect, "remember": req.Remember.Value,
+	httpx.Success(w, httpx.M{"redirect": localRedirect(req.Redirect), "remember": req.Remember.Value,
 		"needs_password_set": !u.HasPasswordSet()})
 	return nil
 }
@@ -127,4 +124,16 @@ func (h *handlers) changePassword(w http.ResponseWriter, r *http.Request) error 
 		httpx.Message(w, msgPwChanged)
 	}
 	return nil
+}
+
+// localRedirect keeps a post-login redirect on this site: a path such as
+// "/quiz?x=1" passes, anything else ("https://evil.example", "//evil",
+// "javascript:…") becomes "/", so a crafted login link cannot send the
+// user elsewhere.
+func localRedirect(target string) string {
+	if !strings.HasPrefix(target, "/") || strings.HasPrefix(target, "//") ||
+		strings.HasPrefix(target, "/\\") || strings.ContainsAny(target, "\r\n\t") {
+		return "/"
+	}
+	return target
 }
