@@ -71,6 +71,14 @@ func (a *api) putConfig(w http.ResponseWriter, r *http.Request) error {
 	if b.Value == nil {
 		return httpx.BadRequest("config_value 不能为空")
 	}
+	if sysconfig.IsSecret(key) && *b.Value == sysconfig.Mask {
+		// The masked value came back from a form: keep the stored secret.
+		row, _, err := a.d.SysConfig.Lookup(r.Context(), key)
+		if err != nil {
+			return err
+		}
+		*b.Value = row.Value
+	}
 	if err := sysconfig.Validate(key, *b.Value); err != nil {
 		return httpx.BadRequest(err.Error())
 	}

@@ -52,6 +52,7 @@ func TestSystemConfig(t *testing.T) {
 	if strings.Contains(stored, "supersecret") {
 		t.Errorf("secret stored in clear: %q", stored)
 	}
+	s.call(t, "PUT", "/admin/api/system_config/dashscope_api_key", map[string]any{"config_value": "***", "description": "k"})
 	ai := s.env.Deps.SysConfig.AISettings(t.Context(), s.env.Deps.Config.AI)
 	if ai.APIKey != "sk-supersecret" {
 		t.Errorf("AI settings read %q", ai.APIKey)
