@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -59,13 +61,42 @@ func generatedWorkbook(b testing.TB, n int) []byte {
 func BenchmarkImport10k(b *testing.B) {
 	data := generatedWorkbook(b, 10000)
 	b.SetBytes(int64(len(data)))
+	var peak uint64
 	for b.Loop() {
 		b.StopTimer()
 		env := testkit.New(b)
+		runtime.GC()
+		stop := samplePeakHeap(&peak)
 		b.StartTimer()
 		res, err := adminconfig.ImportWorkbook(context.Background(), env.Deps, data, adminconfig.ImportOptions{})
+		b.StopTimer()
+		stop()
+		b.StartTimer()
 		if err != nil || res.Imported != 10000 {
 			b.Fatalf("imported %v: %v", res, err)
 		}
 	}
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+}
+
+// samplePeakHeap records the largest live heap seen until stop is called.
+func samplePeakHeap(peak *uint64) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		var m runtime.MemStats
+		for {
+			runtime.ReadMemStats(&m)
+			if m.HeapInuse > *peak {
+				*peak = m.HeapInuse
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
