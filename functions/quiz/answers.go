@@ -94,13 +94,8 @@ func (s *service) recordResult(w http.ResponseWriter, r *http.Request) error {
 	if v, ok := looseBool(body.ClearMistakeOnCorrect); ok {
 		clear = v
 	}
-	cq, err := s.cat.one(ctx, qid)
-	if err != nil {
-		return err
-	}
-	if cq == nil {
-		return httpx.NotFound("题目不存在")
-	}
+	// An unknown question is caught by the foreign keys when the answer
+	// is written (a 404, nothing stored), so the hot path reads nothing.
 	limitOn, limit, count, err := s.quizLimit(ctx, u)
 	if err != nil {
 		return s.dbFailure(ctx, err)
@@ -111,39 +106,15 @@ func (s *service) recordResult(w http.ResponseWriter, r *http.Request) error {
 			With("code", "QUIZ_LIMIT_REACHED").
 			With("data", httpx.M{"current_count": count, "limit_count": limit, "contact_admin_url": "/contact_admin"})
 	}
-	now := store.Timestamp(s.d.Now())
 	action := "added_mistake"
-	err = s.d.DB.InTx(ctx, func(tx *sql.Tx) error {
-		switch {
-		case !correct:
-			if _, err := s.stmts.exec(ctx, tx, `INSERT INTO mistakes (user_id, question_id, created_at, wrong_count, updated_at)
-				VALUES (?, ?, ?, 1, ?) ON CONFLICT(user_id, question_id)
-				DO UPDATE SET wrong_count = wrong_count + 1, updated_at = excluded.updated_at`, u.ID, qid, now, now); err != nil {
-				return fmt.Errorf("add mistake: %w", err)
-			}
-		case clear:
-			action = "removed_mistake"
-			if _, err := s.stmts.exec(ctx, tx, `DELETE FROM mistakes WHERE user_id = ? AND question_id = ?`, u.ID, qid); err != nil {
-				return fmt.Errorf("remove mistake: %w", err)
-			}
-		default:
-			action = "kept_mistake"
-		}
-		if _, err := s.stmts.exec(ctx, tx, `INSERT INTO user_answers (user_id, question_id, is_correct, created_at)
-			VALUES (?, ?, ?, ?) ON CONFLICT(user_id, question_id)
-			DO UPDATE SET is_correct = excluded.is_correct, created_at = excluded.created_at, user_answer = NULL`,
-			u.ID, qid, b2i(correct), now); err != nil {
-			return fmt.Errorf("record answer: %w", err)
-		}
-		if limitOn {
-			if _, err := s.stmts.exec(ctx, tx, `INSERT INTO user_quiz_stats (user_id, total_answered, updated_at)
-				VALUES (?, 1, ?) ON CONFLICT(user_id)
-				DO UPDATE SET total_answered = total_answered + 1, updated_at = excluded.updated_at`, u.ID, now); err != nil {
-				return fmt.Errorf("count answer: %w", err)
-			}
-		}
-		return nil
-	})
+	switch {
+	case correct && clear:
+		action = "removed_mistake"
+	case correct:
+		action = "kept_mistake"
+	}
+	err = s.rec.record(&answerOp{ctx: ctx, userID: u.ID, questionID: qid, correct: correct, clear: clear,
+		counts: limitOn, now: store.Timestamp(s.d.Now())})
 	if store.IsForeignKeyViolation(err) {
 		return httpx.NotFound("题目不存在")
 	}

@@ -6,9 +6,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"sync/atomic"
 	"testing"
 
 	"quizbank/functions/quiz"
+	"quizbank/shared/httpx"
+	"quizbank/shared/platform"
 	"quizbank/shared/testkit"
 )
 
@@ -104,5 +107,40 @@ func BenchmarkRecordResult(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		body := fmt.Appendf(nil, `{"question_id":%d,"is_correct":%t}`, 1+i%10_000, i%3 == 0)
 		serve(b, h, tok, "POST", "/api/quiz/record_result", body)
+	}
+}
+
+// BenchmarkRecordResultParallel answers from 32 concurrent callers, the
+// load test's shape, where group commit shares transactions.
+func BenchmarkRecordResultParallel(b *testing.B) {
+	h, tok := benchWorld(b)
+	b.SetParallelism(16)
+	b.ReportAllocs()
+	b.ResetTimer()
+	var n atomic.Int64
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := n.Add(1)
+			body := fmt.Appendf(nil, `{"question_id":%d,"is_correct":%t}`, 1+i%10_000, i%3 == 0)
+			serve(b, h, tok, "POST", "/api/quiz/record_result", body)
+		}
+	})
+}
+
+// BenchmarkGuardOnly is the shared middleware and JWT guard in front of
+// an empty handler: the floor under every quiz route.
+func BenchmarkGuardOnly(b *testing.B) {
+	env := testkit.New(b, testkit.WithEnv("RATELIMIT_ENABLED", "false"))
+	u := env.CreateUser("bench", "BenchPass123", false)
+	tok := testkit.Bearer(env.Token(u))
+	h, _ := env.Deps.Handler(func(r *httpx.Router, d *platform.Deps) {
+		r.Handle("GET /api/guard", d.Guard.JWT(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusOK)
+		})))
+	})
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		serve(b, h, tok, "GET", "/api/guard", nil)
 	}
 }

@@ -495,3 +495,41 @@ func TestSearch(t *testing.T) {
 		t.Errorf("hit = %v", hit)
 	}
 }
+
+// Concurrent answers share transactions (group commit); every one of
+// them must land exactly once.
+func TestConcurrentAnswersAllLand(t *testing.T) {
+	w := newWorld(t)
+	const workers, each = 16, 25
+	toks := make([]string, workers)
+	for i := range toks {
+		u := w.env.CreateUser(fmt.Sprintf("u%02d", i), "Parallel123", false)
+		toks[i] = testkit.Bearer(w.env.Token(u))
+	}
+	errs := make(chan error, workers)
+	for i := 0; i < workers; i++ {
+		go func(tok string) {
+			for j := 0; j < each; j++ {
+				q := w.bank[j%len(w.bank)].ID
+				r := testkit.Call(t, w.srv.URL, "POST", "/api/quiz/record_result", map[string]any{"question_id": q, "is_correct": false}, tok)
+				if r.Status != 200 {
+					errs <- fmt.Errorf("answer: %d %s", r.Status, r.Raw)
+					return
+				}
+			}
+			errs <- nil
+		}(toks[i])
+	}
+	for i := 0; i < workers; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	var rows, wrong, answers int
+	_ = w.env.Deps.DB.QueryRow(`SELECT COUNT(*), SUM(wrong_count) FROM mistakes`).Scan(&rows, &wrong)
+	_ = w.env.Deps.DB.QueryRow(`SELECT COUNT(*) FROM user_answers`).Scan(&answers)
+	if rows != workers*len(w.bank) || wrong != workers*each || answers != workers*len(w.bank) {
+		t.Fatalf("mistakes %d (wrong %d), answers %d; want %d, %d, %d", rows, wrong, answers,
+			workers*len(w.bank), workers*each, workers*len(w.bank))
+	}
+}

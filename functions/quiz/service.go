@@ -21,6 +21,7 @@ type service struct {
 	loc    *time.Location // TIMEZONE, for exam times
 	corpus *corpus
 	stmts  *stmtCache
+	rec    *recorder
 }
 
 func newService(d *platform.Deps) *service {
@@ -32,7 +33,9 @@ func newService(d *platform.Deps) *service {
 		loc = time.FixedZone("CST", 8*3600)
 	}
 	cat := newCatalog(d.DB)
-	return &service{d: d, cat: cat, loc: loc, corpus: &corpus{}, stmts: cat.stmts}
+	s := &service{d: d, cat: cat, loc: loc, corpus: &corpus{}, stmts: cat.stmts}
+	s.rec = &recorder{s: s}
+	return s
 }
 
 // caller is the authenticated user (the guards guarantee one).

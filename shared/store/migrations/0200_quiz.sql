@@ -31,4 +31,3 @@ INSERT INTO quiz_content_version (id, version) VALUES (1, 0);
 
 CREATE INDEX idx_exams_user_id ON exams(user_id, id);
 CREATE INDEX idx_exam_questions_exam_order ON exam_questions(exam_id, order_index);
-CREATE INDEX idx_mistakes_user_updated ON mistakes(user_id, updated_at);
