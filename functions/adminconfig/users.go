@@ -358,7 +358,7 @@ func (a *api) deleteUser(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	})
 	if store.IsForeignKeyViolation(err) {
-		return httpx.BadRequest("该用户仍被其他数据引用，无法删除").With("details", []httpx.M{})
+		return httpx.BadRequest("该用户仍被其他数据引用，无法删除").With("details", a.userReferences(r, u.ID))
 	}
 	if err != nil {
 		return err
@@ -400,4 +400,37 @@ func csvSafe(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// userReferences lists the tables whose rows still point at user id
+// through a foreign key that neither cascades nor nulls, with counts:
+// what blocked a deletion.
+func (a *api) userReferences(r *http.Request, id int64) []httpx.M {
+	ctx := r.Context()
+	rows, err := a.d.DB.QueryContext(ctx, `SELECT m.name, p."from" FROM sqlite_master m
+		JOIN pragma_foreign_key_list(m.name) p ON p."table" = 'users'
+		WHERE m.type = 'table' AND p.on_delete NOT IN ('CASCADE', 'SET NULL')`)
+	if err != nil {
+		a.d.Logger.WarnContext(ctx, "list user references", "err", err)
+		return []httpx.M{}
+	}
+	type ref struct{ table, column string }
+	var refs []ref
+	for rows.Next() {
+		var x ref
+		if rows.Scan(&x.table, &x.column) == nil {
+			refs = append(refs, x)
+		}
+	}
+	rows.Close()
+	out := []httpx.M{}
+	for _, x := range refs {
+		var n int64
+		q := `SELECT COUNT(*) FROM "` + strings.ReplaceAll(x.table, `"`, `""`) + `" WHERE "` +
+			strings.ReplaceAll(x.column, `"`, `""`) + `" = ?`
+		if a.d.DB.QueryRowContext(ctx, q, id).Scan(&n) == nil && n > 0 {
+			out = append(out, httpx.M{"table": x.table, "count": n})
+		}
+	}
+	return out
 }

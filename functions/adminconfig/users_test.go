@@ -233,3 +233,28 @@ func TestDashboard(t *testing.T) {
 		t.Errorf("distribution: %v", dist)
 	}
 }
+
+// TestDeleteBlockedByReference: a table outside the known list that
+// references users without a cascade blocks the deletion, which is rolled
+// back and reported with the table and count.
+func TestDeleteBlockedByReference(t *testing.T) {
+	s := newSite(t)
+	db := s.env.Deps.DB
+	if _, err := db.Exec(`CREATE TABLE audit_notes (id INTEGER PRIMARY KEY, author INTEGER REFERENCES users(id))`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO audit_notes (author) VALUES (?), (?)`, s.student.ID, s.student.ID); err != nil {
+		t.Fatal(err)
+	}
+	r := s.call(t, "DELETE", "/admin/api/users/"+itoa(s.student.ID), nil)
+	details, _ := r.JSON["details"].([]any)
+	if r.Status != 400 || len(details) != 1 {
+		t.Fatalf("%d %s", r.Status, r.Raw)
+	}
+	if d := details[0].(map[string]any); d["table"] != "audit_notes" || d["count"] != float64(2) {
+		t.Errorf("details %v", d)
+	}
+	if n := s.count(t, `SELECT COUNT(*) FROM users WHERE id = ?`, s.student.ID); n != 1 {
+		t.Errorf("user deleted despite the failure")
+	}
+}
