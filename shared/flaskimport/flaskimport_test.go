@@ -54,7 +54,7 @@ func dump(t *testing.T, env *testkit.Env) string {
 	t.Helper()
 	var b strings.Builder
 	for _, table := range []string{"users", "subjects", "questions", "favorites", "mistakes", "user_answers",
-		"user_progress", "exams", "exam_questions", "system_config", "user_subjects", "user_quiz_stats", "sqlite_sequence"} {
+		"user_progress", "exams", "exam_questions", "system_config", "user_subjects", "user_quiz_stats", "user_tags", "user_question_tags", "sqlite_sequence"} {
 		rows, err := env.Deps.DB.Query(`SELECT * FROM ` + table + ` ORDER BY 1`)
 		if err != nil {
 			t.Fatal(err)
@@ -102,18 +102,20 @@ func TestImportFlaskDatabase(t *testing.T) {
 		t.Fatalf("import: %v", err)
 	}
 	want := map[string]counts{
-		"users":           {4, 4, 0, 0, 0},
-		"subjects":        {3, 3, 0, 0, 0},
-		"questions":       {6, 6, 0, 0, 0},
-		"favorites":       {3, 2, 0, 0, 1}, // question 99 is gone
-		"mistakes":        {2, 2, 0, 0, 0},
-		"user_answers":    {3, 2, 0, 0, 1}, // older answer of user 4 to question 1
-		"user_progress":   {5, 3, 0, 0, 2}, // two login records
-		"exams":           {3, 2, 0, 0, 1}, // user 99 is gone
-		"exam_questions":  {4, 3, 0, 0, 1}, // its exam was skipped
-		"system_config":   {5, 3, 1, 1, 0}, // mail_* new, quiz_limit_enabled same, quiz_limit_count changed
-		"user_subjects":   {2, 1, 0, 0, 1},
-		"user_quiz_stats": {2, 1, 0, 0, 1},
+		"users":              {4, 4, 0, 0, 0},
+		"subjects":           {3, 3, 0, 0, 0},
+		"questions":          {6, 6, 0, 0, 0},
+		"favorites":          {3, 2, 0, 0, 1}, // question 99 is gone
+		"mistakes":           {2, 2, 0, 0, 0},
+		"user_answers":       {3, 2, 0, 0, 1}, // older answer of user 4 to question 1
+		"user_progress":      {5, 2, 0, 0, 3}, // two login records, the tag document
+		"user_tags":          {2, 2, 0, 0, 0},
+		"user_question_tags": {3, 2, 0, 0, 1}, // question 99 is gone
+		"exams":              {3, 2, 0, 0, 1}, // user 99 is gone
+		"exam_questions":     {4, 3, 0, 0, 1}, // its exam was skipped
+		"system_config":      {5, 3, 1, 1, 0}, // mail_* new, quiz_limit_enabled same, quiz_limit_count changed
+		"user_subjects":      {2, 1, 0, 0, 1},
+		"user_quiz_stats":    {2, 1, 0, 0, 1},
 	}
 	for table, w := range want {
 		if got := tallyOf(report, table); got != w {
@@ -124,7 +126,7 @@ func TestImportFlaskDatabase(t *testing.T) {
 		t.Errorf("questions: %d dangling references cleared, want 2 (subject 7, author 99)", got)
 	}
 	out := report.String()
-	for _, line := range []string{"done: 33 rows written", "user_progress: 2 skipped: scan-login",
+	for _, line := range []string{"done: 36 rows written", "user_progress: 2 skipped: scan-login",
 		"favorites: 1 skipped: points at"} {
 		if !strings.Contains(out, line) {
 			t.Errorf("report lacks %q:\n%s", line, out)
@@ -244,8 +246,12 @@ func TestImportFlaskDatabase(t *testing.T) {
 	expectInt(`SELECT wrong_count FROM mistakes WHERE id = 2`, 1)
 	expectInt(`SELECT id FROM user_answers WHERE user_id = 4 AND question_id = 1`, 2)
 	expectInt(`SELECT is_correct FROM user_answers WHERE id = 2`, 1)
-	expectText(`SELECT data FROM user_progress WHERE user_id = 4 AND p_key = 'question_tags_v1'`,
-		`{"version":1,"tags":["难"],"bindings":{"4":["难"]}}`)
+	// The private tag document went to the quiz group's tag tables.
+	expectInt(`SELECT COUNT(*) FROM user_progress WHERE p_key = 'question_tags_v1'`, 0)
+	expectText(`SELECT group_concat(name, '|') FROM (SELECT name FROM user_tags WHERE user_id = 4 ORDER BY name)`, "复习 重点|难")
+	expectText(`SELECT group_concat(name, '|') FROM (SELECT t.name FROM user_question_tags b JOIN user_tags t ON t.id = b.tag_id
+		WHERE b.user_id = 4 AND b.question_id = 4 ORDER BY t.name)`, "复习 重点|难")
+	expectText(`SELECT data FROM user_progress WHERE user_id = 4 AND p_key = 'user_profile_extra_v1'`, `{"signature":"好好学习"}`)
 	expectText(`SELECT data FROM user_progress WHERE p_key = 'quiz_progress_4_practice_计算机网络_all_all_q0_o0'`,
 		`{"order":[1,2,6],"index":1}`)
 	expectInt(`SELECT COUNT(*) FROM user_progress WHERE p_key LIKE 'web_login%' OR p_key LIKE 'wechat_temp%'`, 0)
@@ -346,7 +352,7 @@ func TestImportDryRunWritesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatalf("dry run: %v", err)
 	}
-	if report.Changed() != 33 || !strings.Contains(report.String(), "dry run: 33 rows would be written") {
+	if report.Changed() != 36 || !strings.Contains(report.String(), "dry run: 36 rows would be written") {
 		t.Errorf("dry run report:\n%s", report.String())
 	}
 	if dump(t, env) != snapshot {
@@ -428,7 +434,7 @@ func TestImportIntoRemoteLibSQL(t *testing.T) {
 	if err != nil {
 		t.Fatalf("import: %v", err)
 	}
-	if report.Changed() != 33 {
+	if report.Changed() != 36 {
 		t.Errorf("remote import wrote %d rows:\n%s", report.Changed(), report.String())
 	}
 	var hash string
@@ -443,7 +449,7 @@ func TestImportIntoRemoteLibSQL(t *testing.T) {
 	if err != nil || again.Changed() != 0 {
 		t.Fatalf("second remote run: %v\n%v", err, again)
 	}
-	if dump(t, env) != snapshot {
-		t.Error("second remote run changed the database")
+	if after := dump(t, env); after != snapshot {
+		t.Errorf("second remote run changed the database:\nbefore\n%s\nafter\n%s", snapshot, after)
 	}
 }

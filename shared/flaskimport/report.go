@@ -71,13 +71,13 @@ func (r *Report) Changed() int {
 
 // Write prints the report as a table, then the reasons for skipped rows.
 func (r *Report) Write(w io.Writer) {
-	fmt.Fprintf(w, "%-16s %8s %8s %8s %8s %8s\n", "table", "source", "copied", "present", "updated", "skipped")
+	fmt.Fprintf(w, "%-18s %8s %8s %8s %8s %8s\n", "table", "source", "copied", "present", "updated", "skipped")
 	for _, t := range r.Tables {
 		skipped := 0
 		for _, n := range t.Skipped {
 			skipped += n
 		}
-		fmt.Fprintf(w, "%-16s %8d %8d %8d %8d %8d\n", t.Table, t.Source, t.Inserted, t.Present, t.Updated, skipped)
+		fmt.Fprintf(w, "%-18s %8d %8d %8d %8d %8d\n", t.Table, t.Source, t.Inserted, t.Present, t.Updated, skipped)
 	}
 	for _, t := range r.Tables {
 		reasons := make([]string, 0, len(t.Skipped))

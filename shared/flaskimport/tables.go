@@ -137,9 +137,13 @@ func (m *migrator) userAnswers(ctx context.Context) error {
 var ephemeralKeys = []string{"web_login_session:", "web_login_token:", "web_wechat_bind_session:", "wechat_temp_token:"}
 
 func (m *migrator) userProgress(ctx context.Context) error {
+	tagTables, err := m.hasTagTables(ctx)
+	if err != nil {
+		return err
+	}
 	t := target{table: "user_progress", columns: []string{"id", "user_id", "p_key", "data", "updated_at", "created_at"},
 		identity: []string{"user_id", "p_key"}, pairKey: true, describe: describeFirst("user/key", 1, 2)}
-	return m.copyTable(ctx, t, `SELECT * FROM user_progress ORDER BY id`, func(_ context.Context, r record, tally *Tally) ([]any, error) {
+	return m.copyTable(ctx, t, `SELECT * FROM user_progress ORDER BY id`, func(ctx context.Context, r record, tally *Tally) ([]any, error) {
 		key := r.textOr("p_key", "")
 		for _, prefix := range ephemeralKeys {
 			if strings.HasPrefix(key, prefix) {
@@ -147,13 +151,18 @@ func (m *migrator) userProgress(ctx context.Context) error {
 				return nil, nil
 			}
 		}
-		// Progress, private tags (question_tags_v1), bank tags and the
-		// profile signature all stay documents under their original keys.
 		updated := m.clock.required(r["updated_at"], false)
 		created := updated
 		if c, ok := m.clock.convert(r["created_at"], false).(string); ok {
 			created = c
 		}
+		if key == tagDocumentKey && tagTables {
+			tally.skip(reasonTagsMoved)
+			return nil, m.importTags(ctx, r["user_id"], r.textOr("data", ""), created)
+		}
+		// Progress, bank tags and the profile signature stay documents
+		// under their original keys (as does question_tags_v1 when the
+		// target has no tag tables).
 		return []any{r["id"], r["user_id"], key, r.textOr("data", "null"), updated, created}, nil
 	})
 }

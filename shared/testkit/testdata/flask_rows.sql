@@ -41,7 +41,7 @@ INSERT INTO user_answers (id, user_id, question_id, user_answer, is_correct, cre
 
 INSERT INTO user_progress (id, user_id, p_key, data, updated_at) VALUES (1, 1, 'web_login_session:s1', '{"sid":"s1","user_id":4}', '2024-05-01 00:00:00');
 INSERT INTO user_progress (id, user_id, p_key, data, updated_at) VALUES (2, 1, 'wechat_temp_token:t1', '{"token":"t1","openid":"o1"}', '2024-05-01 00:00:00');
-INSERT INTO user_progress (id, user_id, p_key, data, updated_at) VALUES (3, 4, 'question_tags_v1', '{"version":1,"tags":["难"],"bindings":{"4":["难"]}}', '2024-05-01 00:00:00');
+INSERT INTO user_progress (id, user_id, p_key, data, updated_at) VALUES (3, 4, 'question_tags_v1', '{"version":1,"tags":["难","  复习   重点 "],"bindings":{"4":["难","复习 重点"],"99":["难"]}}', '2024-05-01 00:00:00');
 INSERT INTO user_progress (id, user_id, p_key, data, updated_at, created_at) VALUES (4, 4, 'quiz_progress_4_practice_计算机网络_all_all_q0_o0', '{"order":[1,2,6],"index":1}', '2024-05-02 00:00:00', '2024-05-01 00:00:00');
 INSERT INTO user_progress (id, user_id, p_key, data, updated_at) VALUES (5, 4, 'user_profile_extra_v1', '{"signature":"好好学习"}', '2024-05-03 00:00:00');
 
