@@ -21,7 +21,7 @@ import (
 const recheckEvery = time.Second
 
 // maxCachedRows caps the question cache; past it the cache starts over.
-const maxCachedRows = 200_000
+const maxCachedRows = 20_000
 
 // subject is one row of subjects.
 type subject struct {
