@@ -118,23 +118,7 @@ func TestTemplateRoutesMatchCode(t *testing.T) {
 				}
 				owner[route] = logical
 			}
-			registered := map[string]string{}
-			for _, pattern := range registers[group]() {
-				registered[tplRoute(pattern)] = pattern
-			}
-			var missing, extra []string
-			for route, pattern := range registered {
-				if !declared[route] {
-					missing = append(missing, fmt.Sprintf("%s  (Go pattern %q)", route, pattern))
-				}
-			}
-			for route := range declared {
-				if _, ok := registered[route]; !ok {
-					extra = append(extra, route)
-				}
-			}
-			sort.Strings(missing)
-			sort.Strings(extra)
+			missing, extra := tplDiff(declared, registers[group]())
 			if len(missing) > 0 {
 				t.Errorf("%s registers %d routes that template.yaml's %s does not declare:\n  %s",
 					group, len(missing), logical, strings.Join(missing, "\n  "))
@@ -144,6 +128,41 @@ func TestTemplateRoutesMatchCode(t *testing.T) {
 					logical, len(extra), group, strings.Join(extra, "\n  "))
 			}
 		})
+	}
+}
+
+// tplDiff lists the registered patterns the template does not declare
+// (with the Go pattern, to find the code) and the declared routes no
+// pattern registers, both sorted.
+func tplDiff(declared map[string]bool, patterns []string) (missing, extra []string) {
+	registered := map[string]string{}
+	for _, pattern := range patterns {
+		registered[tplRoute(pattern)] = pattern
+	}
+	for route, pattern := range registered {
+		if !declared[route] {
+			missing = append(missing, fmt.Sprintf("%s  (Go pattern %q)", route, pattern))
+		}
+	}
+	for route := range declared {
+		if _, ok := registered[route]; !ok {
+			extra = append(extra, route)
+		}
+	}
+	sort.Strings(missing)
+	sort.Strings(extra)
+	return missing, extra
+}
+
+func TestTplDiff(t *testing.T) {
+	declared := map[string]bool{"GET /api/a": true, "POST /api/b/{id}": true, "ANY /api/c": true, "GET /api/gone": true}
+	missing, extra := tplDiff(declared, []string{"GET /api/a", "POST /api/b/{id}", "/api/c", "DELETE /api/new"})
+	if strings.Join(missing, ";") != `DELETE /api/new  (Go pattern "DELETE /api/new")` || strings.Join(extra, ";") != "GET /api/gone" {
+		t.Fatalf("missing %q, extra %q", missing, extra)
+	}
+	missing, extra = tplDiff(declared, []string{"GET /api/a", "POST /api/b/{id}", "/api/c", "GET /api/gone"})
+	if len(missing)+len(extra) != 0 {
+		t.Fatalf("same sets reported missing %q, extra %q", missing, extra)
 	}
 }
 
