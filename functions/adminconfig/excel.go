@@ -7,7 +7,6 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"path/filepath"
@@ -177,27 +176,19 @@ func optionsJSON(opts []string) string {
 	return b.String()
 }
 
-// readUpload reads the "file" part, checking its extension first.
+// readUpload reads the "file" part, checking its extension.
 func readUpload(r *http.Request, ext, wrongExt string) ([]byte, string, error) {
-	f, h, err := formFile(r)
+	data, name, err := formFile(r)
 	if err != nil {
 		return nil, "", err
 	}
-	defer f.Close()
-	if !strings.EqualFold(filepath.Ext(h.Filename), ext) {
+	if !strings.EqualFold(filepath.Ext(name), ext) {
 		return nil, "", httpx.BadRequest(wrongExt)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxUpload+1))
-	if err != nil {
-		return nil, "", httpx.BadRequest("读取文件失败")
-	}
-	if len(data) > maxUpload {
-		return nil, "", httpx.FrameworkError(http.StatusRequestEntityTooLarge, httpx.MsgTooLarge)
 	}
 	if len(data) == 0 {
 		return nil, "", httpx.BadRequest("文件为空")
 	}
-	return data, h.Filename, nil
+	return data, name, nil
 }
 
 func (a *api) importExcel(w http.ResponseWriter, r *http.Request) error {

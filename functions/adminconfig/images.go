@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -22,25 +21,32 @@ import (
 // past the in-memory share.
 const maxUpload = 16 << 20
 
-// formFile reads the multipart "file" part, mapping the usual failures to
-// clear 4xx answers.
-func formFile(r *http.Request) (multipart.File, *multipart.FileHeader, error) {
+// formFile reads the multipart "file" part whole (it is under the body
+// cap), mapping the usual failures to clear 4xx answers, and removes any
+// temporary files the parser spilled to disk — the Lambda adapter has no
+// server to do that afterwards.
+func formFile(r *http.Request) ([]byte, string, error) {
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return nil, nil, httpx.FrameworkError(http.StatusRequestEntityTooLarge, httpx.MsgTooLarge)
+			return nil, "", httpx.FrameworkError(http.StatusRequestEntityTooLarge, httpx.MsgTooLarge)
 		}
-		return nil, nil, httpx.BadRequest("请使用 multipart/form-data 上传文件")
+		return nil, "", httpx.BadRequest("请使用 multipart/form-data 上传文件")
 	}
+	defer func() { _ = r.MultipartForm.RemoveAll() }()
 	f, h, err := r.FormFile("file")
+	if err != nil || h.Filename == "" {
+		return nil, "", httpx.BadRequest("没有上传文件")
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxUpload+1))
 	if err != nil {
-		return nil, nil, httpx.BadRequest("没有上传文件")
+		return nil, "", httpx.BadRequest("读取文件失败")
 	}
-	if h.Filename == "" {
-		f.Close()
-		return nil, nil, httpx.BadRequest("没有选择文件")
+	if len(data) > maxUpload {
+		return nil, "", httpx.FrameworkError(http.StatusRequestEntityTooLarge, httpx.MsgTooLarge)
 	}
-	return f, h, nil
+	return data, h.Filename, nil
 }
 
 // imageKind is what a question image's bytes turned out to be.
@@ -176,23 +182,15 @@ func checkImage(name string, data []byte) (string, error) {
 }
 
 func (a *api) uploadImage(w http.ResponseWriter, r *http.Request) error {
-	f, h, err := formFile(r)
+	data, name, err := formFile(r)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxUpload+1))
-	if err != nil {
-		return httpx.BadRequest("读取文件失败")
-	}
-	if len(data) > maxUpload {
-		return httpx.FrameworkError(http.StatusRequestEntityTooLarge, httpx.MsgTooLarge)
-	}
-	ext, err := checkImage(h.Filename, data)
+	ext, err := checkImage(name, data)
 	if err != nil {
 		return err
 	}
-	rel, err := a.saveImage(data, h.Filename, ext)
+	rel, err := a.saveImage(data, name, ext)
 	if err != nil {
 		return err
 	}
