@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"quizbank/shared/config"
@@ -63,6 +64,9 @@ func backupDatabase(ctx context.Context, databaseURL, dest string, now time.Time
 	}
 	if st, err := os.Stat(srcPath); err != nil || st.IsDir() {
 		return backupResult{}, fmt.Errorf("database file %s does not exist (check DATABASE_URL and the working folder)", srcPath)
+	}
+	if err := checkOwner(srcPath); err != nil {
+		return backupResult{}, err
 	}
 
 	target, err := backupTarget(dest, now)
@@ -167,4 +171,23 @@ func abs(p string) string {
 		return p
 	}
 	return a
+}
+
+// checkOwner refuses to let root open a database that belongs to another
+// account: SQLite would create its -wal and -shm files owned by root, and
+// the service, running as that account, could no longer open them.
+func checkOwner(path string) error {
+	if os.Geteuid() != 0 {
+		return nil
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil // a missing file is reported where it matters
+	}
+	sys, ok := st.Sys().(*syscall.Stat_t)
+	if !ok || sys.Uid == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s belongs to user id %d; run this command as that user (e.g. sudo -u quizbank …), "+
+		"not as root, so that SQLite's side files keep the right owner", path, sys.Uid)
 }

@@ -181,3 +181,26 @@ func TestBackupRefusals(t *testing.T) {
 		t.Errorf("existing destination was overwritten: %q", b)
 	}
 }
+
+func TestBackupAsRootRefusesAnotherOwnersDatabase(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: the refusal is about root opening another account's database")
+	}
+	dir := t.TempDir()
+	getenv := testEnv(dir, nil)
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"migrate"}, getenv, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	dbPath := strings.TrimPrefix(getenv("DATABASE_URL"), "file:")
+	if err := os.Chown(dbPath, 65534, 65534); err != nil {
+		t.Fatal(err)
+	}
+	err := run(context.Background(), []string{"backup", filepath.Join(dir, "copy.db")}, getenv, &out, &out)
+	if err == nil || !strings.Contains(err.Error(), "belongs to user id 65534; run this command as that user") {
+		t.Errorf("backup as root of a database owned by 65534: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "copy.db")); err == nil {
+		t.Error("a copy was written anyway")
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 	_ "time/tzdata" // --source-tz must resolve on hosts without zoneinfo
 
+	"quizbank/shared/config"
 	"quizbank/shared/flaskimport"
 	"quizbank/shared/store"
 )
@@ -30,6 +31,16 @@ func cmdMigrateFlask(ctx context.Context, e *env, args []string) error {
 	}
 	source := fs.Arg(0)
 
+	cfg, err := config.Load(e.getenv)
+	if err != nil {
+		return err
+	}
+	if target, ok := strings.CutPrefix(cfg.DatabaseURL, "file:"); ok {
+		target, _, _ = strings.Cut(target, "?")
+		if err := checkOwner(target); err != nil {
+			return err
+		}
+	}
 	deps, closer, err := openPlatform(ctx, e, false)
 	if err != nil {
 		return err
