@@ -112,26 +112,8 @@ func nullText(s string) any {
 }
 
 // ImagePaths reads a stored image_path: one relative path, a JSON array
-// of paths, or nothing.
-func ImagePaths(stored string) []string {
-	s := strings.TrimSpace(stored)
-	if s == "" || s == "[]" || s == "null" {
-		return nil
-	}
-	if strings.HasPrefix(s, "[") {
-		var list []string
-		if json.Unmarshal([]byte(s), &list) == nil {
-			out := list[:0]
-			for _, p := range list {
-				if p = strings.TrimSpace(p); p != "" {
-					out = append(out, p)
-				}
-			}
-			return out
-		}
-	}
-	return []string{s}
-}
+// of paths, or nothing (the quiz group's reading, shared).
+func ImagePaths(stored string) []string { return question.ImagePaths(&stored) }
 
 // imagePathJSON normalises a stored image_path to a JSON-array string.
 func imagePathJSON(stored string) string {
