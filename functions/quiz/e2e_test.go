@@ -533,3 +533,43 @@ func TestConcurrentAnswersAllLand(t *testing.T) {
 			workers*len(w.bank), workers*each, workers*len(w.bank))
 	}
 }
+
+func TestFiltersCombine(t *testing.T) {
+	w := newWorld(t)
+	q := func(i int) int64 { return w.bank[i].ID }
+	for _, i := range []int{0, 1, 4} {
+		w.call(t, "POST", fmt.Sprintf("/api/quiz/questions/%d/tags", q(i)), map[string]any{"add": "复习"}, w.tok)
+	}
+	for _, i := range []int{1, 4, 5} {
+		w.call(t, "POST", "/api/quiz/record_result", map[string]any{"question_id": q(i), "is_correct": false}, w.tok)
+	}
+	w.call(t, "POST", "/api/quiz/favorite", map[string]any{"question_id": q(4)}, w.tok)
+	tests := map[string]string{
+		"/api/quiz/questions?tag=复习":                            "1,2,5",
+		"/api/quiz/questions?tag=复习&mode=mistakes":              "2,5",
+		"/api/quiz/questions?tag=复习&source=favorites":           "5",
+		"/api/quiz/questions?tag=复习&mode=mistakes&subject=数据结构": "5",
+		"/api/quiz/questions?tag=复习&q_type=选择题":                 "1",
+		"/api/quiz/questions?mode=mistakes&q_type=填空题":          "5",
+		"/api/quiz/questions?tag=没有":                            "",
+		"/api/quiz/questions?tag=all&mode=mistakes":             "2,5,6",
+	}
+	for path, want := range tests {
+		d := data(t, w.call(t, "GET", path, nil, w.tok))
+		var ids []string
+		for _, it := range d["questions"].([]any) {
+			ids = append(ids, fmt.Sprint(it.(map[string]any)["id"]))
+		}
+		if got := strings.Join(ids, ","); got != want {
+			t.Errorf("%s = %q, want %q", path, got, want)
+		}
+	}
+	r := w.call(t, "GET", "/api/quiz/questions/count?tag=复习&source=mistakes", nil, w.tok)
+	if num(t, r.JSON["count"]) != 2 {
+		t.Errorf("count with tag and mistakes: %s", r.Raw)
+	}
+	r = w.call(t, "GET", "/api/quiz/questions/user_counts?tag=复习", nil, w.tok)
+	if num(t, r.JSON["mistakes"]) != 2 || num(t, r.JSON["favorites"]) != 1 {
+		t.Errorf("user counts with tag: %s", r.Raw)
+	}
+}

@@ -68,15 +68,17 @@ func (s *service) selectIDs(ctx context.Context, u *users.User, sel selection, b
 	if err != nil {
 		return nil, err
 	}
-	var join strings.Builder
-	var jargs []any
+	// The caller's own rows drive the query (CROSS JOIN keeps them the
+	// outer loop), read in question order from their unique index, so no
+	// question is scanned that the caller has not marked and nothing is
+	// sorted.
+	var from, key string
+	var fargs []any
 	switch sel.restrict {
 	case "favorites":
-		join.WriteString(" JOIN favorites f ON f.question_id = q.id AND f.user_id = ?")
-		jargs = append(jargs, u.ID)
+		from, key, fargs = "favorites d", "d.user_id = ?", []any{u.ID}
 	case "mistakes":
-		join.WriteString(" JOIN mistakes m ON m.question_id = q.id AND m.user_id = ?")
-		jargs = append(jargs, u.ID)
+		from, key, fargs = "mistakes d", "d.user_id = ?", []any{u.ID}
 	}
 	if sel.tag != "" {
 		tagID, ok, err := s.tagID(ctx, u.ID, sel.tag)
@@ -86,11 +88,22 @@ func (s *service) selectIDs(ctx context.Context, u *users.User, sel selection, b
 		if !ok {
 			return []int64{}, nil
 		}
-		join.WriteString(" JOIN user_question_tags t ON t.question_id = q.id AND t.tag_id = ?")
-		jargs = append(jargs, tagID)
+		if from == "" {
+			from, key, fargs = "user_question_tags d", "d.tag_id = ?", []any{tagID}
+		} else {
+			from += " JOIN user_question_tags t ON t.question_id = d.question_id AND t.tag_id = ?"
+			fargs = append([]any{tagID}, fargs...)
+		}
 	}
-	return queryIDs(ctx, s.stmts, `SELECT q.id FROM questions q`+join.String()+` WHERE `+where+` ORDER BY q.id`,
-		append(jargs, args...)...)
+	query := `SELECT d.question_id FROM ` + from
+	if where != "1 = 1" {
+		query += ` CROSS JOIN questions q ON q.id = d.question_id`
+	}
+	query += ` WHERE ` + key
+	if where != "1 = 1" {
+		query += ` AND ` + where
+	}
+	return queryIDs(ctx, s.stmts, query+` ORDER BY d.question_id`, append(fargs, args...)...)
 }
 
 // listQuestions is GET /api/quiz/questions.
