@@ -25,6 +25,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"quizbank/shared/authn"
+	"quizbank/shared/session"
+	"quizbank/shared/store"
+	"quizbank/shared/users"
 )
 
 // Lambda is one route group's function running under the AWS Lambda
@@ -117,10 +122,14 @@ func lambdaEnv(env map[string]string) []string {
 // Logs is everything the emulator and the function wrote so far.
 func (l *Lambda) Logs() string { return l.logs.String() }
 
-var initReport = regexp.MustCompile(`Init Duration: ([0-9.]+) ms`)
+// initReport is the emulator's line at the end of a cold start. (Its
+// REPORT line's "Init Duration" is not the init time: the emulator reads
+// it before the asynchronous init has run.)
+var initReport = regexp.MustCompile(`INIT REPORT\(durationMs: ([0-9.]+)\)`)
 
-// InitDuration is the cold start the emulator reported on the first
-// invocation ("Init Duration" of its REPORT line), or 0 before that.
+// InitDuration is the cold start the emulator reported for the first
+// invocation (its INIT REPORT line: process start to runtime ready), or
+// 0 before that.
 func (l *Lambda) InitDuration() time.Duration {
 	m := initReport.FindStringSubmatch(l.Logs())
 	if m == nil {
@@ -381,4 +390,99 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// FunctionEnv is the environment of a function under test: the test
+// secret, databaseURL, private data folders, console mail, and extra
+// key/value pairs on top.
+func FunctionEnv(t testing.TB, databaseURL string, extra ...string) map[string]string {
+	t.Helper()
+	dir := t.TempDir()
+	env := map[string]string{
+		"SECRET_KEY":    SecretKey,
+		"DATABASE_URL":  databaseURL,
+		"UPLOAD_DIR":    filepath.Join(dir, "uploads"),
+		"LOG_DIR":       filepath.Join(dir, "logs"),
+		"INSTANCE_DIR":  filepath.Join(dir, "instance"),
+		"MAIL_PROVIDER": "console",
+	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		env[extra[i]] = extra[i+1]
+	}
+	return env
+}
+
+var readyLine = regexp.MustCompile(`msg="function ready".*?init=([0-9.]+(?:ms|s|µs))`)
+
+// ReadyInit is the init time the function logged in its "function ready"
+// line (configuration, database, migrations), or 0 before that line.
+func (l *Lambda) ReadyInit() time.Duration {
+	m := readyLine.FindStringSubmatch(l.Logs())
+	if m == nil {
+		return 0
+	}
+	d, _ := time.ParseDuration(m[1])
+	return d
+}
+
+// ColdStart is one cold start of a function: what the emulator reported
+// as Init Duration, and what the function logged as its own init.
+type ColdStart struct {
+	Emulator time.Duration // process start to ready, as the emulator's INIT REPORT says
+	Function time.Duration // the "function ready" line's init
+}
+
+// MeasureColdStart starts a fresh copy of the group's function, sends it
+// one request (GET path), and reports the cold start it took. It fails
+// the test when the answer's status is not wantStatus.
+func MeasureColdStart(t testing.TB, group string, env map[string]string, path string, wantStatus int) ColdStart {
+	t.Helper()
+	fn := StartLambdaFunction(t, group, env)
+	resp := Call(t, fn.URL, http.MethodGet, path, nil, nil)
+	if resp.Status != wantStatus {
+		t.Fatalf("GET %s on the cold %s function: %d %s, want %d", path, group, resp.Status, resp.Raw, wantStatus)
+	}
+	cs := ColdStart{Emulator: fn.InitDuration(), Function: fn.ReadyInit()}
+	if cs.Emulator <= 0 || cs.Function <= 0 {
+		t.Fatalf("no cold-start figures in the %s function's log:\n%s", group, fn.Logs())
+	}
+	return cs
+}
+
+// Account is a user put straight into a function's database, with both
+// credentials a client would hold.
+type Account struct {
+	User   *users.User
+	Bearer string       // "Bearer <jwt>" for the Authorization header
+	Cookie *http.Cookie // the web session cookie
+}
+
+// SeedAccount migrates the database at databaseURL and creates a user
+// there (the first one becomes admin, as in production), so a test can
+// call a function's guarded routes without going through sign-up.
+func SeedAccount(t testing.TB, databaseURL, username string, admin bool) Account {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, databaseURL, "")
+	if err != nil {
+		t.Fatalf("open %s: %v", store.Redact(databaseURL), err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	u, err := users.New(db).Create(ctx, users.NewUser{Username: username, IsAdmin: admin,
+		Email: username + "@example.com", EmailVerified: true}, time.Now())
+	if err != nil {
+		t.Fatalf("create %s: %v", username, err)
+	}
+	tok, err := authn.NewTokens(SecretKey, time.Now).Issue(u.ID, u.OpenID, u.SessionVersion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := session.Data{UserID: u.ID, Username: u.Username, IsAdmin: u.IsAdmin,
+		IsSubjectAdmin: u.IsSubjectAdmin, SessionVersion: u.SessionVersion,
+		Expires: time.Now().Add(session.RememberFor).Unix()}
+	cookie := &http.Cookie{Name: session.CookieName, Value: session.NewCodec(SecretKey, false).Encode(d)}
+	return Account{User: u, Bearer: Bearer(tok), Cookie: cookie}
 }

@@ -2,75 +2,86 @@ package main
 
 import (
 	"bytes"
-	"context"
+	"encoding/json"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
-	"quizbank/shared/authn"
-	"quizbank/shared/store"
+	"quizbank/shared/store/hranatest"
 	"quizbank/shared/testkit"
-	"quizbank/shared/users"
 )
 
-// TestAdminFunctionUnderEmulator runs the built bootstrap under the Lambda
-// emulator and sends binary both ways: the template workbook up as
-// multipart, an exported workbook back down.
-func TestAdminFunctionUnderEmulator(t *testing.T) {
-	dir := t.TempDir()
-	env := map[string]string{
-		"SECRET_KEY":   testkit.SecretKey,
-		"DATABASE_URL": "file:" + filepath.Join(dir, "quiz.db"),
-		"UPLOAD_DIR":   filepath.Join(dir, "uploads"),
-		"LOG_DIR":      filepath.Join(dir, "logs"),
-		"INSTANCE_DIR": filepath.Join(dir, "instance"),
-	}
-	ctx := context.Background()
-	db, err := store.Open(ctx, env["DATABASE_URL"], "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	admin, err := users.New(db).Create(ctx, users.NewUser{Username: "admin", IsAdmin: true}, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := authn.NewTokens(testkit.SecretKey, time.Now).Issue(admin.ID, "", admin.SessionVersion)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = db.Close()
-	base := testkit.StartLambda(t, "adminconfig", env)
-	auth := testkit.Bearer(tok)
+func fileDB(t *testing.T) string { return "file:" + filepath.Join(t.TempDir(), "quiz.db") }
 
-	if r := testkit.Call(t, base, http.MethodGet, "/admin/api/subjects", nil, nil); r.Status != 401 {
-		t.Fatalf("anonymous: %d %s", r.Status, r.Raw)
+func remoteDB(t *testing.T) string { return hranatest.New(t) }
+
+// TestColdStart measures the function's first invocation under the
+// emulator over a file and over a remote database: on a new database
+// (the cold start applies the migrations) and on one already migrated.
+func TestColdStart(t *testing.T) {
+	for name, url := range map[string]func(*testing.T) string{"file": fileDB, "remote": remoteDB} {
+		t.Run(name, func(t *testing.T) {
+			db := url(t)
+			fresh := testkit.MeasureColdStart(t, "adminconfig", testkit.FunctionEnv(t, db), "/admin/api/subjects", 401)
+			again := testkit.MeasureColdStart(t, "adminconfig", testkit.FunctionEnv(t, db), "/admin/api/subjects", 401)
+			t.Logf("adminconfig cold start, %s database: new database (runs migrations) emulator %v / function %v; "+
+				"migrated database emulator %v / function %v", name, fresh.Emulator, fresh.Function, again.Emulator, again.Function)
+		})
 	}
-	xlsx, err := os.ReadFile(filepath.Join(testkit.SharedDir(t), "fixtures", "question_import_template.xlsx"))
+}
+
+// TestBinaryUploadThroughGateway imports the Excel template: the
+// workbook is binary, so the gateway sends it base64-encoded with
+// isBase64Encoded, and it must arrive intact. Non-admins are refused.
+func TestBinaryUploadThroughGateway(t *testing.T) {
+	db := hranatest.New(t)
+	admin := testkit.SeedAccount(t, db, "admin", true)
+	student := testkit.SeedAccount(t, db, "student", false)
+	base := testkit.StartLambda(t, "adminconfig", testkit.FunctionEnv(t, db))
+
+	subject := testkit.Call(t, base, http.MethodPost, "/admin/api/subjects", map[string]string{"name": "Go语言基础"}, admin.Cookie)
+	if subject.Status != 200 {
+		t.Fatalf("create subject: %d %s", subject.Status, subject.Raw)
+	}
+	workbook, err := os.ReadFile(filepath.Join(testkit.SharedDir(t), "fixtures", "question_import_template.xlsx"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	fw, _ := mw.CreateFormFile("file", "question_import_template.xlsx")
-	_, _ = fw.Write(xlsx)
+	_, _ = fw.Write(workbook)
 	_ = mw.Close()
-	r := testkit.Call(t, base, http.MethodPost, "/admin/api/questions/import/excel", body.Bytes(), auth,
-		"Content-Type", mw.FormDataContentType())
-	if r.Status != 200 || r.JSON["imported_count"] != float64(6) {
-		t.Fatalf("import through Lambda: %d %s", r.Status, r.Raw)
+
+	upload := func(acct testkit.Account) (int, map[string]any) {
+		req, _ := http.NewRequest(http.MethodPost, base+"/admin/api/questions/import/excel", bytes.NewReader(body.Bytes()))
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.AddCookie(acct.Cookie)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		raw, _ := io.ReadAll(resp.Body)
+		var out map[string]any
+		_ = json.Unmarshal(raw, &out)
+		return resp.StatusCode, out
 	}
-	exp := testkit.Call(t, base, http.MethodGet, "/admin/api/questions/export/excel", nil, auth)
-	if exp.Status != 200 || !bytes.HasPrefix(exp.Raw, []byte("PK\x03\x04")) {
-		t.Fatalf("export through Lambda: %d %.80q", exp.Status, exp.Raw)
+	if status, out := upload(student); status != 403 {
+		t.Fatalf("student upload: %d %v, want 403", status, out)
 	}
-	list := testkit.Call(t, base, http.MethodGet, "/admin/api/subjects", nil, auth)
-	if list.Status != 200 || !bytes.Contains(list.Raw, []byte("计算机网络")) {
-		t.Fatalf("subjects: %d %s", list.Status, list.Raw)
+	status, out := upload(admin)
+	if status != 200 || out["status"] != "success" {
+		t.Fatalf("admin upload: %d %v", status, out)
+	}
+	if n, _ := out["imported_count"].(float64); n < 1 {
+		t.Fatalf("imported_count = %v, want the template's questions", out["imported_count"])
+	}
+	list := testkit.Call(t, base, http.MethodGet, "/admin/api/questions?page=1&per_page=50", nil, admin.Cookie)
+	if list.Status != 200 {
+		t.Fatalf("list questions: %d %s", list.Status, list.Raw)
 	}
 }

@@ -3,56 +3,86 @@ package main
 import (
 	"net/http"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
+	"quizbank/shared/store/hranatest"
 	"quizbank/shared/testkit"
 )
 
-// functionEnv is a function's environment over a fresh file database.
-func functionEnv(t *testing.T, extra ...string) map[string]string {
-	dir := t.TempDir()
-	env := map[string]string{
-		"SECRET_KEY":   testkit.SecretKey,
-		"DATABASE_URL": "file:" + filepath.Join(dir, "quiz.db"),
-		"UPLOAD_DIR":   filepath.Join(dir, "uploads"),
-		"LOG_DIR":      filepath.Join(dir, "logs"),
-		"INSTANCE_DIR": filepath.Join(dir, "instance"),
+func fileDB(t *testing.T) string { return "file:" + filepath.Join(t.TempDir(), "quiz.db") }
+
+func remoteDB(t *testing.T) string { return hranatest.New(t) }
+
+// TestColdStart measures the function's first invocation under the
+// emulator over a file and over a remote database: on a new database
+// (the cold start applies the migrations) and on one already migrated.
+func TestColdStart(t *testing.T) {
+	for name, url := range map[string]func(*testing.T) string{"file": fileDB, "remote": remoteDB} {
+		t.Run(name, func(t *testing.T) {
+			db := url(t)
+			fresh := testkit.MeasureColdStart(t, "auth", testkit.FunctionEnv(t, db), "/api/profile", 401)
+			again := testkit.MeasureColdStart(t, "auth", testkit.FunctionEnv(t, db), "/api/profile", 401)
+			t.Logf("auth cold start, %s database: new database (runs migrations) emulator %v / function %v; "+
+				"migrated database emulator %v / function %v", name, fresh.Emulator, fresh.Function, again.Emulator, again.Function)
+		})
 	}
-	for i := 0; i+1 < len(extra); i += 2 {
-		env[extra[i]] = extra[i+1]
-	}
-	return env
 }
 
-// TestAuthFunctionUnderEmulator runs the built bootstrap under the Lambda
-// emulator: the session cookie travels through the v2 event's cookies[]
-// and the response's cookies, and framework errors keep their shape.
-func TestAuthFunctionUnderEmulator(t *testing.T) {
-	fn := testkit.StartLambdaFunction(t, "auth", functionEnv(t))
+var loggedCode = regexp.MustCompile(`mail \(console provider\)".*?to=\S*lambda@example\.com.*?\b(\d{6})\b`)
+
+// TestSessionThroughGateway signs up by e-mail code under the emulator:
+// the session cookie comes back in the v2 response's cookies and goes in
+// through the event's cookies, and framework errors keep their shape.
+func TestSessionThroughGateway(t *testing.T) {
+	fn := testkit.StartLambdaFunction(t, "auth", testkit.FunctionEnv(t, fileDB(t)))
 	base := fn.URL
 
 	unknown := testkit.Call(t, base, http.MethodGet, "/api/no-such-route", nil, nil)
-	if unknown.Status != 404 || unknown.JSON["status_code"] != 404.0 {
+	if unknown.Status != 404 || unknown.JSON["status_code"] != 404.0 || unknown.JSON["status"] != "error" {
 		t.Fatalf("unknown route: %d %s", unknown.Status, unknown.Raw)
 	}
-	if fn.InitDuration() <= 0 {
-		t.Fatalf("no Init Duration in the emulator log after the first call:\n%s", fn.Logs())
-	}
-	if !strings.Contains(fn.Logs(), "function ready") {
-		t.Fatalf("the function did not log its ready line:\n%s", fn.Logs())
-	}
-
-	bad := testkit.Call(t, base, http.MethodPost, "/api/login", "{not json", nil, "Content-Type", "application/json")
-	if bad.Status != 400 || bad.JSON["status"] == "success" {
-		t.Fatalf("malformed JSON: %d %s", bad.Status, bad.Raw)
-	}
 	wrongMethod := testkit.Call(t, base, http.MethodGet, "/api/login", nil, nil)
-	if wrongMethod.Status != 405 || wrongMethod.Header.Get("Allow") == "" {
+	if wrongMethod.Status != 405 || !strings.Contains(wrongMethod.Header.Get("Allow"), "POST") {
 		t.Fatalf("GET /api/login: %d allow=%q %s", wrongMethod.Status, wrongMethod.Header.Get("Allow"), wrongMethod.Raw)
 	}
-	noSession := testkit.Call(t, base, http.MethodGet, "/api/profile", nil, nil)
-	if noSession.Status != 401 {
-		t.Fatalf("profile without a session: %d %s", noSession.Status, noSession.Raw)
+	notJSON := testkit.Call(t, base, http.MethodPost, "/api/login", "username=a&password=b", nil,
+		"Content-Type", "application/x-www-form-urlencoded")
+	if notJSON.Status != 415 {
+		t.Fatalf("form body: %d %s, want 415", notJSON.Status, notJSON.Raw)
+	}
+	bad := testkit.Call(t, base, http.MethodPost, "/api/login", "{not json", nil, "Content-Type", "application/json")
+	if bad.Status != 400 {
+		t.Fatalf("malformed JSON: %d %s, want 400", bad.Status, bad.Raw)
+	}
+
+	sent := testkit.Call(t, base, http.MethodPost, "/api/email/send-login-code", map[string]string{"email": "lambda@example.com"}, nil)
+	if sent.Status != 200 {
+		t.Fatalf("send code: %d %s", sent.Status, sent.Raw)
+	}
+	m := loggedCode.FindStringSubmatch(fn.Logs())
+	if m == nil {
+		t.Fatalf("no code in the function's log:\n%s", fn.Logs())
+	}
+	login := testkit.Call(t, base, http.MethodPost, "/api/email/login", map[string]string{"email": "lambda@example.com", "code": m[1]}, nil)
+	if login.Status != 200 {
+		t.Fatalf("email login: %d %s", login.Status, login.Raw)
+	}
+	var session *http.Cookie
+	for _, c := range (&http.Response{Header: login.Header}).Cookies() {
+		if c.Name == "session" {
+			session = c
+		}
+	}
+	if session == nil || !session.HttpOnly || session.SameSite != http.SameSiteLaxMode {
+		t.Fatalf("session cookie through the gateway = %+v (Set-Cookie %q)", session, login.Header.Values("Set-Cookie"))
+	}
+	profile := testkit.Call(t, base, http.MethodGet, "/api/profile", nil, &http.Cookie{Name: "session", Value: session.Value})
+	if profile.Status != 200 || !strings.Contains(string(profile.Raw), "lambda@example.com") {
+		t.Fatalf("profile with the cookie: %d %s", profile.Status, profile.Raw)
+	}
+	if strings.Contains(fn.Logs(), session.Value) {
+		t.Fatal("the session cookie's value appears in the function's log")
 	}
 }
