@@ -453,3 +453,29 @@ func TestImportIntoRemoteLibSQL(t *testing.T) {
 		t.Errorf("second remote run changed the database:\nbefore\n%s\nafter\n%s", snapshot, after)
 	}
 }
+
+func TestOpenSourceIsReadOnly(t *testing.T) {
+	path := testkit.FlaskDatabase(t)
+	src, err := flaskimport.OpenSource(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	for _, stmt := range []string{`CREATE TABLE intruder (a)`, `DELETE FROM users`, `PRAGMA journal_mode = WAL`} {
+		if _, err := src.Exec(stmt); err == nil {
+			if stmt == `PRAGMA journal_mode = WAL` {
+				var mode string
+				_ = src.QueryRow(`PRAGMA journal_mode`).Scan(&mode)
+				if mode != "wal" {
+					continue // refused quietly: the mode did not change
+				}
+			}
+			t.Errorf("%s succeeded on the source", stmt)
+		}
+	}
+	var n int
+	_ = src.QueryRow(`SELECT COUNT(*) FROM users`).Scan(&n)
+	if n != 4 {
+		t.Errorf("users = %d after the refused writes, want 4", n)
+	}
+}
