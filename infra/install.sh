@@ -68,11 +68,16 @@ install -d -m 0750 "$data" "$data/instance" "$data/logs" "$data/uploads" "$backu
 for sub in question_images avatars chat web_login wechat_bind; do
   install -d -m 0750 "$data/uploads/$sub"
 done
+restart_nginx=false
 if $live; then
   chown quizbank:quizbank "$data" "$data/instance" "$data/logs" "$data/uploads" "$data/uploads"/* "$backups"
-  # Nginx (www-data) reads the public upload folders.
   chmod 0755 "$data" "$data/uploads"
-  chmod 0755 "$data/uploads/question_images" "$data/uploads/avatars" "$data/uploads/web_login" "$data/uploads/wechat_bind"
+  # Nginx's workers (www-data) read the uploaded files, which the service
+  # writes group-readable (UMask=0027): put www-data in the quizbank group.
+  if getent passwd www-data >/dev/null && ! id -nG www-data | tr ' ' '\n' | grep -qx quizbank; then
+    usermod -a -G quizbank www-data
+    restart_nginx=true
+  fi
 fi
 
 install -d -m 0750 "$etc"
@@ -105,7 +110,7 @@ if $live; then
   systemctl enable quizbank.service
   systemctl restart quizbank.service
   nginx -t
-  systemctl reload nginx
+  if $restart_nginx; then systemctl restart nginx; else systemctl reload nginx; fi
   echo "installed. Check: systemctl status quizbank; curl -I http://$domain/"
   echo "create the first (admin) account:"
   echo "  cd /srv/quizbank && sudo -u quizbank /opt/quizbank/bin/quizbank user create --email you@example.com --password '…' --admin"
