@@ -479,3 +479,50 @@ func TestOpenSourceIsReadOnly(t *testing.T) {
 		t.Errorf("users = %d after the refused writes, want 4", n)
 	}
 }
+
+// BenchmarkImport copies a Flask database of 200 users, 10,000 questions
+// and 50,000 answers into a fresh database per iteration.
+func BenchmarkImport(b *testing.B) {
+	path := testkit.FlaskDatabase(b, testkit.FlaskSchema, testkit.FlaskUsedColumns)
+	src, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	tx, _ := src.Begin()
+	for u := 1; u <= 200; u++ {
+		_, _ = tx.Exec(`INSERT INTO users (id, username, password_hash) VALUES (?, ?, 'pbkdf2:sha256:600000$s$00')`, u, fmt.Sprintf("user%d", u))
+	}
+	_, _ = tx.Exec(`INSERT INTO subjects (id, name) VALUES (1, 'bench')`)
+	for q := 1; q <= 10000; q++ {
+		_, _ = tx.Exec(`INSERT INTO questions (id, subject_id, content, q_type, options, answer) VALUES (?, 1, ?, '选择题', '["A. x","B. y"]', 'A')`,
+			q, fmt.Sprintf("question %d %s", q, strings.Repeat("题", 60)))
+	}
+	for a := 1; a <= 50000; a++ {
+		_, _ = tx.Exec(`INSERT INTO user_answers (user_id, question_id, is_correct, created_at) VALUES (?, ?, 1, '2024-05-01 00:00:00')`,
+			a%200+1, a/200+1)
+	}
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+	src.Close()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		env := testkit.New(b)
+		b.StartTimer()
+		ctx := context.Background()
+		s, err := flaskimport.OpenSource(ctx, path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		report, err := flaskimport.Run(ctx, s, env.Deps.DB, env.Deps.SysConfig, flaskimport.Options{})
+		s.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if got := report.Tally("user_answers").Inserted; got != 50000 {
+			b.Fatalf("copied %d answers", got)
+		}
+	}
+	b.ReportMetric(float64(200+1+10000+50000), "rows/op")
+}
