@@ -3,10 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"io"
+	"mime/multipart"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -211,6 +217,20 @@ http {
 	}
 }
 
+// pngImage is a small real PNG (the upload endpoint checks the bytes).
+func pngImage(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 24, 16))
+	for x := 0; x < 24; x++ {
+		img.Set(x, x%16, color.RGBA{R: 200, A: 255})
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
 // clientFrom dials from a chosen loopback address, so that one machine
 // can play several visitors (Linux routes all of 127.0.0.0/8 to lo).
 func clientFrom(ip string) *http.Client {
@@ -316,6 +336,47 @@ func TestNginxInFrontOfServe(t *testing.T) {
 		}
 	})
 
+	// An image uploaded through the admin API (via Nginx) lands in the
+	// uploads folder and is then served by Nginx from disk.
+	var uploadedURL string
+	var uploaded []byte
+	t.Run("upload through the app, serve from disk", func(t *testing.T) {
+		var out bytes.Buffer
+		getenv := func(k string) string { return appEnv[k] }
+		if err := run(context.Background(), []string{"user", "create", "--email", "ops@example.com", "--username", "ops",
+			"--password", "OpsAdmin123", "--admin"}, getenv, &out, &out); err != nil {
+			t.Fatalf("user create: %v\n%s", err, out.String())
+		}
+		jar, _ := cookiejar.New(nil)
+		admin := clientFrom("127.0.0.10")
+		admin.Jar = jar
+		resp, body := send(t, admin, http.MethodPost, base+"/api/login",
+			strings.NewReader(`{"username":"ops","password":"OpsAdmin123"}`), "Content-Type", "application/json")
+		if resp.StatusCode != 200 {
+			t.Fatalf("admin login through Nginx: %d %s", resp.StatusCode, body)
+		}
+		uploaded = pngImage(t)
+		var form bytes.Buffer
+		mw := multipart.NewWriter(&form)
+		fw, _ := mw.CreateFormFile("file", "diagram.png")
+		_, _ = fw.Write(uploaded)
+		_ = mw.Close()
+		resp, body = send(t, admin, http.MethodPost, base+"/admin/api/questions/upload_image", &form,
+			"Content-Type", mw.FormDataContentType())
+		var answer struct {
+			Status, URL, Path string
+		}
+		if err := json.Unmarshal(body, &answer); err != nil || resp.StatusCode != 200 || answer.Status != "success" ||
+			!strings.HasPrefix(answer.URL, "/uploads/question_images/") {
+			t.Fatalf("upload through Nginx: %d %s", resp.StatusCode, body)
+		}
+		uploadedURL = base + answer.URL
+		resp, body = send(t, visitor, http.MethodGet, uploadedURL, nil)
+		if resp.StatusCode != 200 || !bytes.Equal(body, uploaded) || resp.Header.Get("X-Served-By") != "nginx-static" {
+			t.Errorf("uploaded image: %d, %d bytes, X-Served-By %q", resp.StatusCode, len(body), resp.Header.Get("X-Served-By"))
+		}
+	})
+
 	t.Run("body cap", func(t *testing.T) {
 		big := bytes.Repeat([]byte("x"), 17<<20)
 		resp, _ := send(t, clientFrom("127.0.0.7"), http.MethodPost, base+"/api/login", bytes.NewReader(big),
@@ -358,6 +419,12 @@ func TestNginxInFrontOfServe(t *testing.T) {
 		resp, body := send(t, visitor, http.MethodGet, imageURL, nil)
 		if resp.StatusCode != 200 || !bytes.Equal(body, image) {
 			t.Errorf("image with the app stopped: %d, %d bytes", resp.StatusCode, len(body))
+		}
+		if uploadedURL != "" {
+			resp, body = send(t, visitor, http.MethodGet, uploadedURL, nil)
+			if resp.StatusCode != 200 || !bytes.Equal(body, uploaded) {
+				t.Errorf("uploaded image with the app stopped: %d, %d bytes", resp.StatusCode, len(body))
+			}
 		}
 		resp, _ = send(t, visitor, http.MethodGet, base+"/healthz", nil)
 		if resp.StatusCode != http.StatusBadGateway {
