@@ -112,6 +112,9 @@ if $live; then
   nginx -t
   if $restart_nginx; then systemctl restart nginx; else systemctl reload nginx; fi
   echo "installed. Check: systemctl status quizbank; curl -I http://$domain/"
+  if [ -e /etc/nginx/sites-enabled/default ]; then
+    echo "note: /etc/nginx/sites-enabled/default is still enabled; remove it if this host serves only Quiz Bank"
+  fi
   echo "create the first (admin) account:"
   echo "  cd /srv/quizbank && sudo -u quizbank /opt/quizbank/bin/quizbank user create --email you@example.com --password '…' --admin"
 else
