@@ -86,3 +86,17 @@ func TestSessionThroughGateway(t *testing.T) {
 		t.Fatal("the session cookie's value appears in the function's log")
 	}
 }
+
+// TestInitFailureIsReported: a function that cannot start (here, a
+// database URL of the wrong kind) exits with its reason in the log, and
+// the gateway answers 5xx instead of hanging.
+func TestInitFailureIsReported(t *testing.T) {
+	fn := testkit.StartLambdaFunction(t, "auth", testkit.FunctionEnv(t, "postgres://db.invalid/quiz"))
+	r := testkit.Call(t, fn.URL, http.MethodGet, "/api/profile", nil, nil)
+	if r.Status < 500 {
+		t.Fatalf("request to a function that failed its init: %d %s, want 5xx", r.Status, r.Raw)
+	}
+	if !strings.Contains(fn.Logs(), "must start with file:, libsql://") {
+		t.Fatalf("the init error is not in the function's log:\n%s", fn.Logs())
+	}
+}
