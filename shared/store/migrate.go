@@ -74,6 +74,7 @@ func (db *DB) Migrate(ctx context.Context) (applied []string, err error) {
 func (db *DB) migrateOnce(ctx context.Context, migrations []Migration) ([]string, error) {
 	var applied []string
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		applied = applied[:0] // InTx may run this again after a busy remote database
 		// Taking the write lock first serialises concurrent migrators.
 		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at)
 			VALUES ('_lock', ?) ON CONFLICT(version) DO UPDATE SET applied_at = excluded.applied_at`,

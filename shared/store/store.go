@@ -134,7 +134,9 @@ func Redact(rawURL string) string {
 // A remote server only offers a deferred BEGIN, so a transaction that
 // reads and then writes can lose the race for the write lock with
 // SQLITE_BUSY at once; on a remote database InTx then rolls back and runs
-// fn again (a few times, with a short pause), so fn must only touch tx.
+// fn again (a few times, with a short pause). So fn may run more than
+// once: it must start from scratch each time, resetting anything it
+// collects outside tx, and do nothing outside tx that cannot be repeated.
 func (db *DB) InTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if !db.Remote {
 		return db.inTxOnce(ctx, fn)
