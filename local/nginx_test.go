@@ -15,7 +15,9 @@ import (
 	"net/http/cookiejar"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -137,14 +139,20 @@ func renderSite(t *testing.T, vars map[string]string) string {
 }
 
 // startNginx writes a self-contained nginx.conf around the site (pid,
-// logs and temp paths inside dir, in the foreground, one process as the
-// current user), checks it with nginx -t and starts it. Upstream
-// connections leave from 127.0.0.2, the address the app trusts.
-func startNginx(t *testing.T, dir, listen, site string) {
+// logs and temp paths inside dir, in the foreground), checks it with
+// nginx -t and starts it. With worker ("user group") the master runs as
+// root and its workers as that account, as in production; without, one
+// process runs as the current user. Upstream connections leave from
+// 127.0.0.2, the address the app trusts.
+func startNginx(t *testing.T, dir, listen, site, worker string) {
 	t.Helper()
 	bin := testkit.FindBinary(t, "nginx")
-	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o700); err != nil {
+	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o755); err != nil {
 		t.Fatal(err)
+	}
+	processes := "master_process off;"
+	if worker != "" {
+		processes = "master_process on;\nworker_processes 1;\nuser " + worker + ";"
 	}
 	sitePath := filepath.Join(dir, "quizbank.conf")
 	if err := os.WriteFile(sitePath, []byte(site), 0o600); err != nil {
@@ -155,7 +163,7 @@ func startNginx(t *testing.T, dir, listen, site string) {
 		mime = "include /etc/nginx/mime.types;"
 	}
 	conf := fmt.Sprintf(`daemon off;
-master_process off;
+%[4]s
 pid %[1]s/nginx.pid;
 error_log %[1]s/error.log info;
 events { worker_connections 128; }
@@ -171,7 +179,7 @@ http {
     proxy_bind 127.0.0.2;
     include %[3]s;
 }
-`, dir, mime, sitePath)
+`, dir, mime, sitePath, processes)
 	confPath := filepath.Join(dir, "nginx.conf")
 	if err := os.WriteFile(confPath, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
@@ -215,6 +223,50 @@ http {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// shareUploadsWithWorker sets up, when the test runs as root, what
+// infra/install.sh sets up on a host: Nginx's workers run as an
+// unprivileged account that reads the uploads only through their group
+// (there: www-data in the quizbank group; here: nobody with group
+// nogroup owning the folders, setgid so new files inherit it). The
+// folders above stay closed to others except for traversal. It returns
+// the worker account for startNginx ("" when not root).
+func shareUploadsWithWorker(t *testing.T, dir, uploads string) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		return ""
+	}
+	g, err := user.LookupGroup("nogroup")
+	if err != nil {
+		t.Logf("no nogroup group (%v); Nginx runs as one root process", err)
+		return ""
+	}
+	gid, _ := strconv.Atoi(g.Gid)
+	for p := filepath.Dir(uploads); ; p = filepath.Dir(p) {
+		if err := os.Chmod(p, 0o711); err != nil {
+			t.Fatal(err)
+		}
+		if p == filepath.Dir(dir) || p == "/" {
+			break
+		}
+	}
+	err = filepath.Walk(uploads, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		if err := os.Chown(p, 0, gid); err != nil {
+			return err
+		}
+		if info.IsDir() {
+			return os.Chmod(p, 0o750|os.ModeSetgid)
+		}
+		return os.Chmod(p, 0o640)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return "nobody nogroup"
 }
 
 // pngImage is a small real PNG (the upload endpoint checks the bytes).
@@ -286,6 +338,7 @@ func TestNginxInFrontOfServe(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(uploads, "question_images", "1712345678_4821_fig.png"), image, 0o640); err != nil {
 		t.Fatal(err)
 	}
+	worker := shareUploadsWithWorker(t, dir, uploads)
 	appAddr, nginxAddr := freeAddr(t), freeAddr(t)
 	appEnv := map[string]string{
 		"SECRET_KEY":      testkit.SecretKey,
@@ -298,7 +351,7 @@ func TestNginxInFrontOfServe(t *testing.T) {
 	server := startApp(t, bin, data, appAddr, appEnv)
 	site := renderSite(t, map[string]string{"server_name": "quiz.test", "listen": nginxAddr,
 		"upstream": appAddr, "uploads": uploads})
-	startNginx(t, filepath.Join(dir, "nginx"), nginxAddr, site)
+	startNginx(t, filepath.Join(dir, "nginx"), nginxAddr, site, worker)
 	base := "http://" + nginxAddr
 	visitor := clientFrom("127.0.0.3")
 
