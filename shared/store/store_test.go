@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -335,5 +337,43 @@ func TestTimestamps(t *testing.T) {
 	}
 	if _, err := store.ParseTimestamp("yesterday"); err == nil {
 		t.Error("ParseTimestamp accepted garbage")
+	}
+}
+
+// TestRemoteLibsqlURL opens the libsql:// form of the URL, as Turso
+// gives it: the driver speaks HTTPS to it. The driver uses
+// http.DefaultClient with the system roots, so the client runs in a
+// child process of this test binary that trusts the server's
+// certificate through SSL_CERT_FILE.
+func TestRemoteLibsqlURL(t *testing.T) {
+	if url := os.Getenv("HRANATEST_LIBSQL_URL"); url != "" {
+		ctx := testCtx(t)
+		db, err := store.Open(ctx, url, os.Getenv("HRANATEST_LIBSQL_TOKEN"))
+		if err != nil {
+			t.Fatalf("open %s: %v", url, err)
+		}
+		defer db.Close()
+		if !db.Remote {
+			t.Fatal("libsql:// URL not treated as remote")
+		}
+		if _, err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	srv := hranatest.NewServer(t, hranatest.WithTLS(), hranatest.WithAuthToken("tok"))
+	cert := filepath.Join(t.TempDir(), "cert.pem")
+	if err := os.WriteFile(cert, srv.CertificatePEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestRemoteLibsqlURL$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "SSL_CERT_FILE="+cert,
+		"HRANATEST_LIBSQL_URL="+srv.LibsqlURL(), "HRANATEST_LIBSQL_TOKEN=tok")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("client process over %s: %v\n%s", srv.LibsqlURL(), err, out)
+	}
+	var n int
+	if err := srv.DB().QueryRowContext(testCtx(t), `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n < 2 {
+		t.Fatalf("schema_migrations on the server: %d rows (%v)", n, err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net/http"
@@ -67,6 +68,7 @@ type settings struct {
 	token string
 	ttl   time.Duration
 	path  string
+	tls   bool
 }
 
 // WithAuthToken makes the server refuse requests without
@@ -75,6 +77,11 @@ func WithAuthToken(token string) Option { return func(s *settings) { s.token = t
 
 // WithStreamTTL sets how long an idle stream lives (DefaultStreamTTL).
 func WithStreamTTL(d time.Duration) Option { return func(s *settings) { s.ttl = d } }
+
+// WithTLS serves HTTPS with a self-signed certificate, so a libsql://
+// URL (which the driver turns into https://) can reach the server; see
+// Server.TLSClientConfig.
+func WithTLS() Option { return func(s *settings) { s.tls = true } }
 
 // WithFile puts the database in path instead of a new temporary file.
 func WithFile(path string) Option { return func(s *settings) { s.path = path } }
@@ -137,7 +144,11 @@ func Start(opts ...Option) (*Server, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v2/pipeline", s.pipeline)
 	mux.HandleFunc("GET /v2", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
-	s.http = httptest.NewServer(mux) // listens on 127.0.0.1
+	if cfg.tls {
+		s.http = httptest.NewTLSServer(mux)
+	} else {
+		s.http = httptest.NewServer(mux) // listens on 127.0.0.1
+	}
 	s.URL = s.http.URL
 	go s.expireLoop()
 	return s, nil
@@ -162,6 +173,23 @@ func (s *Server) Close() error {
 	}
 	s.mu.Unlock()
 	return s.db.Close()
+}
+
+// LibsqlURL is the server's address as a libsql:// URL, the form Turso
+// hands out; the driver speaks HTTPS to it, so start with WithTLS.
+func (s *Server) LibsqlURL() string {
+	return "libsql://" + strings.TrimPrefix(strings.TrimPrefix(s.URL, "https://"), "http://")
+}
+
+// CertificatePEM is the server's self-signed certificate (WithTLS only).
+// The driver sends with http.DefaultClient and the system roots, so a
+// client process trusts it through SSL_CERT_FILE.
+func (s *Server) CertificatePEM() []byte {
+	c := s.http.Certificate()
+	if c == nil {
+		return nil
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
 }
 
 // OpenStreams is how many streams are waiting for their next request.
