@@ -350,6 +350,17 @@ func BuildBinary(t testing.TB, pkg, name string, env ...string) string {
 	return out
 }
 
+// RemoveBuilds deletes this test binary's build folder; a TestMain calls
+// it after m.Run (folders left behind are swept by the next test binary).
+func RemoveBuilds() {
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	if buildDir != "" {
+		_ = os.RemoveAll(buildDir)
+		buildDir, buildDone = "", map[string]string{}
+	}
+}
+
 // newBuildDir makes this process's build folder and sweeps the folders
 // of test processes that are gone.
 func newBuildDir(t testing.TB) string {
