@@ -1,5 +1,6 @@
 // Running the same requests on `local serve` and on the four functions
 // under the Lambda emulator.
+
 package main
 
 import (

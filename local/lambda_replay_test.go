@@ -1,5 +1,6 @@
 // Replaying the recorded exchanges and sweeping every route on two
 // runtimes, and comparing their answers.
+
 package main
 
 import (
