@@ -30,6 +30,18 @@ func TestColdStart(t *testing.T) {
 	}
 }
 
+// TestColdStartProductionShape measures a cold start with the settings
+// of a Lambda deployment: production mode, a remote database already
+// migrated, and Redis for the rate limits.
+func TestColdStartProductionShape(t *testing.T) {
+	db := remoteDB(t)
+	testkit.SeedAccount(t, db, "admin", true) // migrates
+	env := testkit.FunctionEnv(t, db, "ENVIRONMENT", "production", "SESSION_COOKIE_SECURE", "true",
+		"RATELIMIT_STORAGE_URL", testkit.StartRedis(t))
+	cs := testkit.MeasureColdStart(t, "auth", env, "/api/profile", 401)
+	t.Logf("auth cold start, production shape (remote database, Redis): emulator %v / function %v", cs.Emulator, cs.Function)
+}
+
 var loggedCode = regexp.MustCompile(`mail \(console provider\)".*?to=\S*lambda@example\.com.*?\b(\d{6})\b`)
 
 // TestSessionThroughGateway signs up by e-mail code under the emulator:
