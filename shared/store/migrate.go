@@ -51,10 +51,6 @@ func (db *DB) Migrate(ctx context.Context) (applied []string, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("read migrations: %w", err)
 	}
-	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
-		return nil, fmt.Errorf("create schema_migrations: %w", err)
-	}
 	for attempt := 0; ; attempt++ {
 		applied, err = db.migrateOnce(ctx, migrations)
 		if err == nil || attempt == 5 || !isBusy(err) {
@@ -72,6 +68,10 @@ func (db *DB) Migrate(ctx context.Context) (applied []string, err error) {
 }
 
 func (db *DB) migrateOnce(ctx context.Context, migrations []Migration) ([]string, error) {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return nil, fmt.Errorf("create schema_migrations: %w", err)
+	}
 	var applied []string
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
 		applied = applied[:0] // InTx may run this again after a busy remote database

@@ -74,8 +74,18 @@ func Open(ctx context.Context, rawURL, authToken string) (*DB, error) {
 	pingCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	// A real query: the remote driver's Ping does not reach the server.
+	// While another process turns a new file into WAL mode, a connection
+	// opening at that moment can get SQLITE_BUSY from the journal-mode
+	// pragma without waiting; that passes within moments, so retry.
 	var one int
-	if err := db.QueryRowContext(pingCtx, "SELECT 1").Scan(&one); err != nil {
+	for attempt := 0; ; attempt++ {
+		err = db.QueryRowContext(pingCtx, "SELECT 1").Scan(&one)
+		if err == nil || !isBusy(err) || attempt == 20 || pingCtx.Err() != nil {
+			break
+		}
+		time.Sleep(time.Duration(attempt+1) * 10 * time.Millisecond)
+	}
+	if err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("connect to database %s: %w", Redact(rawURL), err)
 	}
