@@ -377,3 +377,59 @@ func TestRemoteLibsqlURL(t *testing.T) {
 		t.Fatalf("schema_migrations on the server: %d rows (%v)", n, err)
 	}
 }
+
+// TestMigrateConcurrentProcesses starts several copies of this test
+// binary that open and migrate the same new database at once, as
+// cold-starting functions or a server and `local migrate` would. Each
+// must succeed, and every migration must be applied exactly once.
+func TestMigrateConcurrentProcesses(t *testing.T) {
+	if url := os.Getenv("STORE_TEST_MIGRATE_URL"); url != "" {
+		ctx := testCtx(t)
+		db, err := store.Open(ctx, url, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		applied, err := db.Migrate(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Printf("APPLIED %s\n", strings.Join(applied, ","))
+		return
+	}
+	eachBackend(t, func(t *testing.T, url string, _ bool) {
+		const processes = 4
+		outs := make([][]byte, processes)
+		errs := make([]error, processes)
+		var wg sync.WaitGroup
+		for i := range processes {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				cmd := exec.Command(os.Args[0], "-test.run=^TestMigrateConcurrentProcesses$", "-test.count=1", "-test.v")
+				cmd.Env = append(os.Environ(), "STORE_TEST_MIGRATE_URL="+url)
+				outs[i], errs[i] = cmd.CombinedOutput()
+			}()
+		}
+		wg.Wait()
+		seen := map[string]int{}
+		for i := range processes {
+			if errs[i] != nil {
+				t.Fatalf("process %d: %v\n%s", i, errs[i], outs[i])
+			}
+			for _, line := range strings.Split(string(outs[i]), "\n") {
+				if list, ok := strings.CutPrefix(line, "APPLIED "); ok && list != "" {
+					for _, v := range strings.Split(list, ",") {
+						seen[v]++
+					}
+				}
+			}
+		}
+		all, _ := store.Migrations()
+		for _, m := range all {
+			if seen[m.Version] != 1 {
+				t.Errorf("migration %s applied %d times across the processes, want once", m.Version, seen[m.Version])
+			}
+		}
+	})
+}
