@@ -174,7 +174,11 @@ func (s *service) listQuestions(w http.ResponseWriter, r *http.Request) error {
 	}
 
 	var b bytes.Buffer
-	b.Grow(256 + len(cqs)*400)
+	size := 256
+	for _, cq := range cqs {
+		size += len(cq.JSON) + 32
+	}
+	b.Grow(size)
 	b.WriteString(`{"data":{"page":`)
 	b.WriteString(strconv.Itoa(page))
 	b.WriteString(`,"per_page":`)
