@@ -160,4 +160,3 @@ func TestLateSubmissionUsesTheDraft(t *testing.T) {
 		t.Fatalf("exam after late submit = %v", info)
 	}
 }
-
