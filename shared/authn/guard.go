@@ -125,6 +125,12 @@ func (g *Guard) fromSession(w http.ResponseWriter, r *http.Request) (*Identity, 
 		slog.WarnContext(ctx, "record activity", "err", err)
 	}
 	d.IsAdmin, d.IsSubjectAdmin = u.IsAdmin, u.IsSubjectAdmin
+	// A "remember me" session slides: daily use keeps it alive, as the
+	// original's refresh-on-every-request does, but the cookie is re-sent
+	// at most once a day.
+	if d.Permanent && time.Unix(d.Expires, 0).Sub(g.Now()) < session.RememberFor-24*time.Hour {
+		g.Sessions.Write(w, d, g.Now())
+	}
 	return &Identity{User: u, Via: ViaSession, Session: d}, "", nil
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"quizbank/shared/authn"
 	"quizbank/shared/httpx"
+	"quizbank/shared/session"
 	"quizbank/shared/testkit"
 )
 
@@ -143,5 +144,56 @@ func TestTokenClaims(t *testing.T) {
 	later := authn.NewTokens("k", func() time.Time { return now.Add(authn.TokenLifetime + time.Minute) })
 	if _, err := later.Parse(tok); err == nil {
 		t.Fatal("expired token accepted")
+	}
+}
+
+func TestTokenWithCriticalHeaderRefused(t *testing.T) {
+	tokens := authn.NewTokens("k", time.Now)
+	tk := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
+		"user_id": 1, "openid": "", "session_version": 0, "exp": time.Now().Add(time.Hour).Unix()})
+	tk.Header["crit"] = []string{"x-unknown"}
+	s, err := tk.SignedString([]byte("k"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tokens.Parse(s); err == nil {
+		t.Fatal("token with an unknown critical header accepted")
+	}
+}
+
+func TestRememberedSessionSlides(t *testing.T) {
+	env := testkit.New(t)
+	u := env.CreateUser("admin", "AdminPass123", false)
+	start := time.Now()
+	clock := start
+	env.Deps.SetClock(func() time.Time { return clock })
+	rt := httpx.NewRouter()
+	rt.Handle("GET /api/user", env.Deps.Guard.User(http.HandlerFunc(whoami)))
+	s := httptest.NewServer(env.Deps.Middleware(rt))
+	defer s.Close()
+
+	rec := httptest.NewRecorder()
+	env.Deps.Sessions.Write(rec, session.Data{UserID: u.ID, Permanent: true}, start)
+	cookie := rec.Result().Cookies()[0]
+
+	res := testkit.Call(t, s.URL, "GET", "/api/user", nil, cookie)
+	if res.Status != 200 || len(res.Header.Values("Set-Cookie")) != 0 {
+		t.Fatalf("fresh session: %d, Set-Cookie %v (want none)", res.Status, res.Header.Values("Set-Cookie"))
+	}
+	clock = start.Add(6 * 24 * time.Hour)
+	res = testkit.Call(t, s.URL, "GET", "/api/user", nil, cookie)
+	if res.Status != 200 || len(res.Header.Values("Set-Cookie")) != 1 {
+		t.Fatalf("six days in: %d, Set-Cookie %v (want a refreshed cookie)", res.Status, res.Header.Values("Set-Cookie"))
+	}
+	var refreshed *http.Cookie
+	for _, c := range (&http.Response{Header: res.Header}).Cookies() {
+		refreshed = c
+	}
+	clock = start.Add(10 * 24 * time.Hour)
+	if res := testkit.Call(t, s.URL, "GET", "/api/user", nil, cookie); res.Status != 401 {
+		t.Fatalf("old cookie after 10 days: %d, want 401", res.Status)
+	}
+	if res := testkit.Call(t, s.URL, "GET", "/api/user", nil, refreshed); res.Status != 200 {
+		t.Fatalf("refreshed cookie after 10 days: %d, want 200", res.Status)
 	}
 }

@@ -58,7 +58,14 @@ var ErrBadToken = errors.New("token invalid or expired")
 // Parse checks signature, algorithm (HS256 only) and expiry.
 func (t *Tokens) Parse(token string) (*Claims, error) {
 	var c Claims
-	_, err := jwt.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return t.secret, nil },
+	_, err := jwt.ParseWithClaims(token, &c, func(tk *jwt.Token) (any, error) {
+		// RFC 7515 §4.1.11: a token with critical extensions we do not
+		// understand must be refused.
+		if _, ok := tk.Header["crit"]; ok {
+			return nil, ErrBadToken
+		}
+		return t.secret, nil
+	},
 		jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired(),
 		jwt.WithTimeFunc(t.now), jwt.WithLeeway(5*time.Second))
 	if err != nil || c.UserID <= 0 {

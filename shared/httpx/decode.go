@@ -89,6 +89,14 @@ func decodeBody(r *http.Request, dst any) error {
 		}
 		return FrameworkError(http.StatusBadRequest, MsgBadJSON)
 	}
+	// One JSON value and nothing after it: `{"a":1}garbage` is not JSON.
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return FrameworkError(http.StatusRequestEntityTooLarge, MsgTooLarge)
+		}
+		return FrameworkError(http.StatusBadRequest, MsgBadJSON)
+	}
 	return nil
 }
 

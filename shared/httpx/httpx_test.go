@@ -34,6 +34,8 @@ func TestRouterFrameworkErrors(t *testing.T) {
 		{"GET", "/api/quiz/subjects", 200, "", ""},
 		{"GET", "/api/quiz/nope", 404, httpx.MsgNotFound, ""},
 		{"DELETE", "/api/quiz/subjects", 405, httpx.MsgMethodNotAllowed, "GET, HEAD"},
+		{"GET", "/api/quiz//subjects", 404, httpx.MsgNotFound, ""},
+		{"GET", "/api/quiz/./subjects", 404, httpx.MsgNotFound, ""},
 	}
 	for _, c := range cases {
 		rec := httptest.NewRecorder()
@@ -88,6 +90,9 @@ func TestDecodeJSON(t *testing.T) {
 		{"form body", "application/x-www-form-urlencoded", "username=a", 415, true, "Content-Type"},
 		{"broken json", "application/json", "{", 400, true, "JSON"},
 		{"empty body", "application/json", "", 400, true, "JSON"},
+		{"trailing garbage", "application/json", `{"username":"a","password":"x"}garbage`, 400, true, "JSON"},
+		{"two values", "application/json", `{"username":"a","password":"x"} {"x":1}`, 400, true, "JSON"},
+		{"trailing space", "application/json", "{\"username\":\"a\",\"password\":\"x\"}\n ", 200, false, ""},
 		{"missing field", "application/json", `{"username":"a"}`, 400, false, "password"},
 		{"wrong type", "application/json", `{"username":1,"password":"x"}`, 400, false, "username"},
 		{"ok", "application/json; charset=utf-8", `{"username":"a","password":"x"}`, 200, false, ""},

@@ -3,6 +3,7 @@ package httpx
 import (
 	"context"
 	"net/http"
+	"path"
 	"slices"
 	"strings"
 )
@@ -33,6 +34,12 @@ func (rt *Router) Patterns() []string { return slices.Clone(rt.patterns) }
 // ServeHTTP dispatches to the matching route, or answers 404/405 in the
 // framework shape (JSON for API callers, a small HTML page otherwise).
 func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// The mux would redirect a path with "//", "/./" or "/../" to its
+	// cleaned form; API clients get a plain 404 instead of a redirect.
+	if WantsJSON(r) && !isClean(r.URL.Path) {
+		RenderFramework(w, r, http.StatusNotFound, MsgNotFound)
+		return
+	}
 	h, pattern := rt.mux.Handler(r)
 	if pattern != "" {
 		recordRoute(r.Context(), pattern)
@@ -49,7 +56,7 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case http.StatusNotFound, 0:
 		RenderFramework(w, r, http.StatusNotFound, MsgNotFound)
 	default:
-		// A redirect (trailing slash, cleaned path): let the mux answer.
+		// A trailing-slash redirect: let the mux answer.
 		rt.mux.ServeHTTP(w, r)
 	}
 }
@@ -74,6 +81,14 @@ func RenderFramework(w http.ResponseWriter, r *http.Request, status int, msg str
 	title := http.StatusText(status)
 	_, _ = w.Write([]byte("<!doctype html>\n<html lang=en>\n<title>" + title +
 		"</title>\n<h1>" + title + "</h1>\n<p>" + msg + "</p>\n"))
+}
+
+func isClean(p string) bool {
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c == p
 }
 
 type statusProbe struct {

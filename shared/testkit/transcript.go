@@ -29,13 +29,18 @@ type Transcript struct {
 	Note string `json:"note"`
 }
 
-// SharedDir is the facts folder beside the checkout (../shared).
+// SharedDir is the facts folder: $QUIZBANK_SHARED_DIR when set, else the
+// "shared" folder beside the checkout (../shared from the repository root).
 func SharedDir(t testing.TB) string {
 	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	dir := filepath.Join(filepath.Dir(file), "..", "..", "..", "shared")
+	dir := os.Getenv("QUIZBANK_SHARED_DIR")
+	if dir == "" {
+		_, file, _, _ := runtime.Caller(0)
+		dir = filepath.Join(filepath.Dir(file), "..", "..", "..", "shared")
+	}
 	if _, err := os.Stat(filepath.Join(dir, "spec", "transcripts")); err != nil {
-		t.Fatalf("the shared facts folder is missing (want %s): %v", dir, err)
+		t.Fatalf("the shared facts folder (spec, transcripts, fixtures) is missing at %s: "+
+			"place it beside the checkout or set QUIZBANK_SHARED_DIR: %v", dir, err)
 	}
 	return dir
 }
