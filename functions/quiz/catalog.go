@@ -55,6 +55,7 @@ type catalog struct {
 	version   int64
 	local     int64
 	checkedAt time.Time
+	gen       int64     // bumped on every reset; loads that straddle one are not kept
 	subjects  []subject // ordered by id; nil until loaded
 	rows      map[int64]*cachedQuestion
 	filters   map[filterKey][]int64
@@ -83,6 +84,7 @@ func (c *catalog) fresh(ctx context.Context) error {
 	defer c.mu.Unlock()
 	if v != c.version || local != c.local {
 		c.version, c.local = v, local
+		c.gen++
 		c.subjects = nil
 		c.rows = map[int64]*cachedQuestion{}
 		c.filters = map[filterKey][]int64{}
@@ -102,7 +104,7 @@ func (c *catalog) allSubjects(ctx context.Context) ([]subject, error) {
 		return nil, err
 	}
 	c.mu.RLock()
-	subs := c.subjects
+	subs, gen := c.subjects, c.gen
 	c.mu.RUnlock()
 	if subs != nil {
 		return subs, nil
@@ -124,7 +126,9 @@ func (c *catalog) allSubjects(ctx context.Context) ([]subject, error) {
 		return nil, fmt.Errorf("list subjects: %w", err)
 	}
 	c.mu.Lock()
-	c.subjects = subs
+	if c.gen == gen {
+		c.subjects = subs
+	}
 	c.mu.Unlock()
 	return subs, nil
 }
@@ -209,6 +213,7 @@ func (c *catalog) questions(ctx context.Context, ids []int64) ([]*cachedQuestion
 	out := make([]*cachedQuestion, 0, len(ids))
 	var missing []int64
 	c.mu.RLock()
+	gen := c.gen
 	for _, id := range ids {
 		if _, ok := c.rows[id]; !ok {
 			missing = append(missing, id)
@@ -221,11 +226,13 @@ func (c *catalog) questions(ctx context.Context, ids []int64) ([]*cachedQuestion
 			return nil, err
 		}
 		c.mu.Lock()
-		if len(c.rows)+len(loaded) > maxCachedRows {
-			c.rows = map[int64]*cachedQuestion{}
-		}
-		for _, cq := range loaded {
-			c.rows[cq.Q.ID] = cq
+		if c.gen == gen {
+			if len(c.rows)+len(loaded) > maxCachedRows {
+				c.rows = map[int64]*cachedQuestion{}
+			}
+			for _, cq := range loaded {
+				c.rows[cq.Q.ID] = cq
+			}
 		}
 		c.mu.Unlock()
 		byID := make(map[int64]*cachedQuestion, len(loaded))
@@ -234,9 +241,9 @@ func (c *catalog) questions(ctx context.Context, ids []int64) ([]*cachedQuestion
 		}
 		c.mu.RLock()
 		for _, id := range ids {
-			if cq, ok := c.rows[id]; ok {
+			if cq, ok := byID[id]; ok {
 				out = append(out, cq)
-			} else if cq, ok := byID[id]; ok {
+			} else if cq, ok := c.rows[id]; ok {
 				out = append(out, cq)
 			}
 		}
@@ -297,6 +304,7 @@ func (c *catalog) filterIDs(ctx context.Context, k filterKey, excluded []int64) 
 	}
 	c.mu.RLock()
 	ids, ok := c.filters[k]
+	gen := c.gen
 	c.mu.RUnlock()
 	if ok {
 		return ids, nil
@@ -310,10 +318,12 @@ func (c *catalog) filterIDs(ctx context.Context, k filterKey, excluded []int64) 
 		return nil, err
 	}
 	c.mu.Lock()
-	if len(c.filters) > 10_000 {
-		c.filters = map[filterKey][]int64{}
+	if c.gen == gen {
+		if len(c.filters) > 10_000 {
+			c.filters = map[filterKey][]int64{}
+		}
+		c.filters[k] = ids
 	}
-	c.filters[k] = ids
 	c.mu.Unlock()
 	return ids, nil
 }

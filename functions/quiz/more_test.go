@@ -92,3 +92,31 @@ func TestHistoryStatistics(t *testing.T) {
 		t.Fatalf("user stats: %v", st)
 	}
 }
+
+// A change made by another process (only the database row is bumped)
+// reaches this process's cache within the re-check interval.
+func TestCacheSeesOtherProcessesWithinASecond(t *testing.T) {
+	w := newWorld(t)
+	q := w.bank[0]
+	path := fmt.Sprintf("/api/quiz/questions/%d", q.ID)
+	if d := data(t, w.call(t, "GET", path, nil, w.tok)); d["content"] != q.Content {
+		t.Fatalf("detail = %v", d)
+	}
+	if _, err := w.env.Deps.DB.Exec(`UPDATE questions SET content = 'changed elsewhere' WHERE id = ?`, q.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.env.Deps.DB.Exec(`UPDATE quiz_content_version SET version = version + 1`); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		d := data(t, w.call(t, "GET", path, nil, w.tok))
+		if d["content"] == "changed elsewhere" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("still cached after 3 s: %v", d["content"])
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

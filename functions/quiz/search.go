@@ -44,6 +44,7 @@ type corpus struct {
 	text    []byte
 	entries []searchEntry
 	results map[searchKey][]int64
+	gen     int64 // bumped on every reload
 }
 
 // maxCachedSearches bounds the result cache.
@@ -88,6 +89,7 @@ func (s *service) snapshot(ctx context.Context) (*corpus, error) {
 	}
 	c.text, c.entries, c.version, c.local, c.loaded = text, entries, v, l, true
 	c.results = map[searchKey][]int64{}
+	c.gen++
 	return c, nil
 }
 
@@ -99,7 +101,7 @@ func (c *corpus) find(k searchKey, excluded []int64) []int64 {
 		c.mu.Unlock()
 		return ids
 	}
-	text, entries := c.text, c.entries
+	text, entries, gen := c.text, c.entries, c.gen
 	c.mu.Unlock()
 	needle := []byte(k.needle)
 	matched := []int64{}
@@ -122,10 +124,12 @@ func (c *corpus) find(k searchKey, excluded []int64) []int64 {
 		}
 	}
 	c.mu.Lock()
-	if len(c.results) >= maxCachedSearches {
-		c.results = map[searchKey][]int64{}
+	if c.gen == gen {
+		if len(c.results) >= maxCachedSearches {
+			c.results = map[searchKey][]int64{}
+		}
+		c.results[k] = matched
 	}
-	c.results[k] = matched
 	c.mu.Unlock()
 	return matched
 }
