@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"quizbank/shared/names"
 	"strings"
 	"unicode"
 )
@@ -59,6 +60,20 @@ func (c *subjectCache) id(ctx context.Context, name string, create bool) (int64,
 	}
 	c.ids[name] = id
 	return id, nil
+}
+
+// resolve is id with creation, refusing to create a subject whose name
+// names.Subject rejects: refusal is the row's error message (the row is
+// skipped), err a database failure.
+func (c *subjectCache) resolve(ctx context.Context, name string) (id int64, refusal string, err error) {
+	if id, err = c.id(ctx, name, false); err != nil || id > 0 {
+		return id, "", err
+	}
+	if _, nameErr := names.Subject(name); nameErr != nil {
+		return 0, nameErr.Error(), nil
+	}
+	id, err = c.id(ctx, name, true)
+	return id, "", err
 }
 
 // prepareInsert prepares the question INSERT once per import

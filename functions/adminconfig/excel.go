@@ -101,9 +101,13 @@ func ImportWorkbook(ctx context.Context, d *platform.Deps, data []byte, opt Impo
 		}
 		inFile := map[string]int{}
 		for i, rec := range recs {
-			sid, err := subjects.id(ctx, rec.Subject, true)
+			sid, refusal, err := subjects.resolve(ctx, rec.Subject)
 			if err != nil {
 				return err
+			}
+			if refusal != "" {
+				res.Errors = append(res.Errors, fmt.Sprintf("第%d行: %s", rec.Row, refusal))
+				continue
 			}
 			opts := optionsJSON(rec.Options)
 			fp := Fingerprint(sid, rec.QType, rec.Content, opts)

@@ -168,6 +168,14 @@ func (a *api) importPackage(w http.ResponseWriter, r *http.Request) error {
 				errs = append(errs, fmt.Sprintf("第%d题: 题干或题型为空", n))
 				continue
 			}
+			sid, refusal, err := subjects.resolve(r.Context(), it.SubjectName)
+			if err != nil {
+				return err
+			}
+			if refusal != "" {
+				errs = append(errs, fmt.Sprintf("第%d题: %s", n, refusal))
+				continue
+			}
 			paths, err := imagePathValue(it.ImagePath)
 			if err != nil {
 				errs = append(errs, fmt.Sprintf("第%d题: image_path 格式错误", n))
@@ -190,10 +198,6 @@ func (a *api) importPackage(w http.ResponseWriter, r *http.Request) error {
 				}
 				written = append(written, rel)
 				kept = append(kept, rel)
-			}
-			sid, err := subjects.id(r.Context(), it.SubjectName, true)
-			if err != nil {
-				return err
 			}
 			created, updated := it.CreatedAt, it.UpdatedAt
 			if created == "" {

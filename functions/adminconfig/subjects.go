@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"quizbank/shared/httpx"
+	"quizbank/shared/names"
 	"quizbank/shared/store"
 )
 
@@ -44,12 +44,12 @@ func subjectName(r *http.Request) (string, error) {
 	if err := httpx.DecodeJSONLenient(r, &b); err != nil {
 		return "", err
 	}
-	if b.Name == nil || strings.TrimSpace(*b.Name) == "" {
+	if b.Name == nil {
 		return "", httpx.BadRequest("科目名不能为空")
 	}
-	name := strings.TrimSpace(*b.Name)
-	if len([]rune(name)) > 100 {
-		return "", httpx.BadRequest("科目名过长（最多100字）")
+	name, err := names.Subject(*b.Name)
+	if err != nil {
+		return "", httpx.BadRequest(err.Error())
 	}
 	return name, nil
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"quizbank/shared/httpx"
+	"quizbank/shared/names"
 	"quizbank/shared/password"
 	"quizbank/shared/store"
 	"quizbank/shared/users"
@@ -104,12 +105,12 @@ func (a *api) createUser(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(r, &b); err != nil {
 		return err
 	}
-	name := strings.TrimSpace(b.Username)
-	if name == "" || b.Password == "" {
+	if strings.TrimSpace(b.Username) == "" || b.Password == "" {
 		return httpx.BadRequest("用户名和密码不能为空")
 	}
-	if len([]rune(name)) > 50 {
-		return httpx.BadRequest("用户名过长（最多50字）")
+	name, err := names.Username(b.Username)
+	if err != nil {
+		return httpx.BadRequest(err.Error())
 	}
 	if err := password.CheckStrength(b.Password); err != nil {
 		return httpx.BadRequest(err.Error())
