@@ -41,3 +41,28 @@ func TestRecorderSharesCommits(t *testing.T) {
 		t.Fatalf("%d answers in %d commits: no commit was shared", n, b)
 	}
 }
+
+// One unknown question in a shared commit fails only its own answer.
+func TestRecorderIsolatesABadAnswer(t *testing.T) {
+	env := testkit.New(t)
+	uid := env.CreateUser("solo", "Recorder123", false).ID
+	env.SeedBankT(10, 1)
+	s := newService(env.Deps)
+	ops := []*answerOp{}
+	for _, qid := range []int64{1, 2, 999, 3} {
+		ops = append(ops, &answerOp{ctx: context.Background(), userID: uid, questionID: qid,
+			now: store.Timestamp(time.Now()), done: make(chan error, 1)})
+	}
+	s.rec.flush(ops)
+	for i, op := range ops {
+		err := <-op.done
+		if bad := op.questionID == 999; bad != (err != nil) {
+			t.Fatalf("answer %d (question %d): err = %v", i, op.questionID, err)
+		}
+	}
+	var n int
+	_ = env.Deps.DB.QueryRow(`SELECT COUNT(*) FROM mistakes WHERE user_id = ?`, uid).Scan(&n)
+	if n != 3 {
+		t.Fatalf("%d mistakes stored, want the 3 good ones", n)
+	}
+}
