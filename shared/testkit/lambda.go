@@ -316,7 +316,7 @@ var (
 // (linux/amd64, static, -tags lambda.norpc) once per test binary.
 func BuildLambda(t testing.TB, group string) string {
 	t.Helper()
-	return BuildBinary(t, "./functions/"+group+"/lambda", group+"-bootstrap",
+	return build(t, "./functions/"+group+"/lambda", group+"-bootstrap", "lambda.norpc",
 		"GOOS=linux", "GOARCH=amd64", "CGO_ENABLED=0")
 }
 
@@ -326,9 +326,14 @@ func BuildLambda(t testing.TB, group string) string {
 // has exited.
 func BuildBinary(t testing.TB, pkg, name string, env ...string) string {
 	t.Helper()
+	return build(t, pkg, name, "", env...)
+}
+
+func build(t testing.TB, pkg, name, tags string, env ...string) string {
+	t.Helper()
 	buildMu.Lock()
 	defer buildMu.Unlock()
-	key := pkg + "|" + strings.Join(env, " ")
+	key := pkg + "|" + tags + "|" + strings.Join(env, " ")
 	if p, ok := buildDone[key]; ok {
 		return p
 	}
@@ -337,8 +342,8 @@ func BuildBinary(t testing.TB, pkg, name string, env ...string) string {
 	}
 	out := filepath.Join(buildDir, name)
 	args := []string{"build", "-trimpath", "-ldflags=-s -w", "-o", out}
-	if strings.Contains(pkg, "/lambda") {
-		args = append(args, "-tags", "lambda.norpc")
+	if tags != "" {
+		args = append(args, "-tags", tags)
 	}
 	cmd := exec.Command("go", append(args, pkg)...)
 	cmd.Dir = RepoRoot(t)
