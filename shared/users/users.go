@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"quizbank/shared/store"
@@ -52,7 +53,14 @@ func (u *User) HasPasswordSet() bool {
 }
 
 // Store reads and writes users.
-type Store struct{ db *store.DB }
+type Store struct {
+	db *store.DB
+
+	// byID is prepared once: every authenticated request runs it, and
+	// parsing the SQL each time cost more than running it.
+	prepareOnce sync.Once
+	byID        *sql.Stmt
+}
 
 // New returns a Store over db.
 func New(db *store.DB) *Store { return &Store{db: db} }
@@ -85,7 +93,18 @@ func (s *Store) one(ctx context.Context, where string, arg any) (*User, error) {
 }
 
 // ByID finds a user by id.
-func (s *Store) ByID(ctx context.Context, id int64) (*User, error) { return s.one(ctx, "id = ?", id) }
+func (s *Store) ByID(ctx context.Context, id int64) (*User, error) {
+	s.prepareOnce.Do(func() {
+		st, err := s.db.PrepareContext(context.Background(), `SELECT `+columns+` FROM users WHERE id = ?`)
+		if err == nil {
+			s.byID = st
+		}
+	})
+	if s.byID == nil {
+		return s.one(ctx, "id = ?", id)
+	}
+	return scan(s.byID.QueryRowContext(ctx, id))
+}
 
 // ByUsername finds a user by exact username.
 func (s *Store) ByUsername(ctx context.Context, name string) (*User, error) {
