@@ -114,6 +114,9 @@ func (s *service) editQuestion(w http.ResponseWriter, r *http.Request) error {
 	if next.qtype == "" {
 		return httpx.BadRequest("题型不能为空")
 	}
+	if len(body.QType) > 0 && string(body.QType) != "null" && !question.ValidType(next.qtype) {
+		return httpx.BadRequest("题型无效，只能是：" + strings.Join(question.Types, "、"))
+	}
 	if next.qtype == question.Multiple {
 		if err := checkMultipleAnswer(next.answer, next.options); err != nil {
 			return err

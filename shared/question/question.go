@@ -31,3 +31,17 @@ type Question struct {
 	Explanation string
 	ImagePath   *string // verbatim: nil, a relative path or a JSON array string
 }
+
+// Types lists the five question types in the order the admin screens
+// show them; edits that name any other type are refused.
+var Types = []string{Single, Multiple, TrueFalse, FillBlank, Essay}
+
+// ValidType reports whether qtype is one of Types (exact match).
+func ValidType(qtype string) bool {
+	for _, t := range Types {
+		if t == qtype {
+			return true
+		}
+	}
+	return false
+}

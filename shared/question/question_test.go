@@ -125,3 +125,15 @@ func TestPreview(t *testing.T) {
 		t.Fatalf("long preview = %q", got)
 	}
 }
+
+func TestValidType(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{{"选择题", true}, {"多选题", true}, {"判断题", true}, {"填空题", true}, {"问答题", true},
+		{"", false}, {"单选题", false}, {" 选择题", false}, {"' OR 1=1 --", false}} {
+		if got := ValidType(tc.in); got != tc.want {
+			t.Errorf("ValidType(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}
