@@ -94,8 +94,23 @@ func (s *service) recordResult(w http.ResponseWriter, r *http.Request) error {
 	if v, ok := looseBool(body.ClearMistakeOnCorrect); ok {
 		clear = v
 	}
-	// An unknown question is caught by the foreign keys when the answer
-	// is written (a 404, nothing stored), so the hot path reads nothing.
+	// The question comes from the in-process cache; a question deleted
+	// since it was cached is still caught by the foreign keys when the
+	// answer is written (a 404, nothing stored).
+	cq, err := s.cat.one(ctx, qid)
+	if err != nil {
+		return s.dbFailure(ctx, err)
+	}
+	if cq == nil {
+		return httpx.NotFound("题目不存在")
+	}
+	blocked, err := s.subjectBlocked(ctx, u, cq.Q.SubjectID)
+	if err != nil {
+		return s.dbFailure(ctx, err)
+	}
+	if blocked {
+		return errWriteForbidden
+	}
 	limitOn, limit, count, err := s.quizLimit(ctx, u)
 	if err != nil {
 		return s.dbFailure(ctx, err)
@@ -125,6 +140,10 @@ func (s *service) recordResult(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// errWriteForbidden refuses an answer or a bookmark on a question whose
+// subject is blacklisted for the caller, before anything is written.
+var errWriteForbidden = httpx.Forbidden("无权访问该科目")
+
 // dbFailure is record_result's 500, which carries both "message" and
 // the original's "msg" key (api.md §2.3 compatibility note). The cause
 // is logged, never shown.
@@ -153,6 +172,13 @@ func (s *service) favorite(w http.ResponseWriter, r *http.Request) error {
 	}
 	if cq == nil {
 		return httpx.BadRequest("收藏失败：题目不存在")
+	}
+	blocked, err := s.subjectBlocked(ctx, u, cq.Q.SubjectID)
+	if err != nil {
+		return err
+	}
+	if blocked {
+		return errWriteForbidden
 	}
 	now := store.Timestamp(s.d.Now())
 	var isFav bool

@@ -58,6 +58,21 @@ func (s *service) blacklist(ctx context.Context, u *users.User) ([]int64, error)
 	return ids, nil
 }
 
+// subjectBlocked reports whether subjectID is on u's blacklist (never
+// for admins or questions without a subject). It is one indexed lookup,
+// cheap enough for the answer and favourite write paths.
+func (s *service) subjectBlocked(ctx context.Context, u *users.User, subjectID int64) (bool, error) {
+	if u == nil || u.IsAdmin || subjectID <= 0 {
+		return false, nil
+	}
+	var n int
+	if err := s.stmts.queryRow(ctx, `SELECT COUNT(*) FROM user_subjects WHERE user_id = ? AND subject_id = ?`,
+		u.ID, subjectID).Scan(&n); err != nil {
+		return false, fmt.Errorf("check subject blacklist: %w", err)
+	}
+	return n > 0, nil
+}
+
 func contains(ids []int64, id int64) bool {
 	for _, x := range ids {
 		if x == id {
