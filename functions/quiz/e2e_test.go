@@ -26,7 +26,13 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	env := testkit.New(t)
+	return newWorldWith(t)
+}
+
+// newWorldWith is newWorld with testkit options (e.g. the environment).
+func newWorldWith(t *testing.T, opts ...testkit.Option) *world {
+	t.Helper()
+	env := testkit.New(t, opts...)
 	w := &world{env: env}
 	w.admin = env.CreateUser("admin", "AdminPass123", true)
 	w.student = env.CreateUser("student1", "Student123", false)

@@ -76,12 +76,18 @@ func (s *service) loadExam(ctx context.Context, q interface {
 	return &e, nil
 }
 
-// stamp renders a time with its UTC offset in the configured zone.
+// examTimeLayout is the spec's "YYYY-MM-DD HH:MM:SS" with the UTC offset
+// appended: clients that parse the spec's layout (the mini-program turns
+// dashes into slashes first) keep working, and the offset still says
+// which zone the wall time is in.
+const examTimeLayout = "2006-01-02 15:04:05-07:00"
+
+// stamp renders a time in the configured zone in examTimeLayout.
 func (s *service) stamp(t *time.Time) any {
 	if t == nil {
 		return nil
 	}
-	return t.In(s.loc).Format(time.RFC3339)
+	return t.In(s.loc).Format(examTimeLayout)
 }
 
 func (s *service) examInfo(e *exam) httpx.M {
