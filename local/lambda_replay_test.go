@@ -293,9 +293,10 @@ func rtBlurClock(v any) {
 }
 
 // rtSweep sends every route every group registers (whatever routes exist
-// when the test runs) three ways to both runtimes: with no credentials,
-// as the admin with a malformed JSON body, and as the admin with an
-// empty JSON object. Path parameters are "1". Both must answer alike.
+// when the test runs) five ways to both runtimes: with no credentials, as
+// the student (every admin route must refuse), as the admin without a
+// body, with a malformed JSON body and with an empty JSON object. Path
+// parameters are "1" (999999 for accounts). Both must answer alike.
 func rtSweep(t *testing.T, sides ...*rtSide) {
 	env := testkit.New(t)
 	var patterns []string
@@ -314,30 +315,38 @@ func rtSweep(t *testing.T, sides ...*rtSide) {
 	})
 	param := regexp.MustCompile(`\{[^}]+\}`)
 	type variant struct {
-		name  string
-		admin bool
-		body  string
+		name   string
+		cookie string // whose session: "" (none), "web-login" (admin), "web-login-student"
+		body   string
 	}
-	variants := []variant{{"anonymous", false, ""}, {"admin, malformed JSON", true, "{\"a\":"}, {"admin, {}", true, "{}"}}
+	variants := []variant{{"anonymous", "", ""}, {"student", "web-login-student", ""},
+		{"admin", "web-login", ""}, {"admin, malformed JSON", "web-login", "{\"a\":"}, {"admin, {}", "web-login", "{}"}}
 	sent, differed, converged := 0, 0, 0
+	succeeded := map[string]int{} // by variant: the sessions must be live for the sweep to mean anything
 	var serverErrors []string
 	for _, pattern := range patterns {
 		method, path, ok := strings.Cut(pattern, " ")
 		if !ok {
 			method, path = "GET", pattern
 		}
-		path = strings.TrimSuffix(param.ReplaceAllString(path, "1"), "{$}")
-		if path == "/api/logout" || strings.Contains(path, "/logout") {
-			continue // would end the admin session the later variants use
+		// Accounts get an id that does not exist, so the sweep's admin
+		// neither demotes, locks nor logs out itself or the student.
+		id := "1"
+		if strings.Contains(path, "/users/{") {
+			id = "999999"
 		}
+		path = strings.TrimSuffix(param.ReplaceAllString(path, id), "{$}")
 		for _, v := range variants {
+			if v.cookie != "" && rtEndsSession(path) {
+				continue // the later requests need the session alive
+			}
 			if v.body != "" && (method == "GET" || method == "HEAD") {
 				continue
 			}
 			answers := make([]rtAnswer, len(sides))
 			send := func() {
 				for i, s := range sides {
-					answers[i] = rtSweepOne(t, s, method, path, v.admin, v.body)
+					answers[i] = rtSweepOne(t, s, method, path, v.cookie, v.body)
 				}
 			}
 			send()
@@ -363,6 +372,13 @@ func rtSweep(t *testing.T, sides ...*rtSide) {
 				t.Errorf("%s %s (%s) answered differently\n  %s: %+v\n  %s: %+v", method, path, v.name,
 					sides[0].name, answers[0], sides[1].name, answers[1])
 			}
+			if answers[0].Status < 300 {
+				succeeded[v.name]++
+			}
+
+			if v.cookie == "web-login-student" && strings.HasPrefix(path, "/admin") && answers[0].Status != 403 {
+				t.Errorf("%s %s as a student: %d %s, want 403 (admin route)", method, path, answers[0].Status, answers[0].Body)
+			}
 			if answers[0].Status >= 500 {
 				serverErrors = append(serverErrors, fmt.Sprintf("%s %s (%s) → %d %s", method, path, v.name, answers[0].Status, answers[0].Body))
 			}
@@ -370,9 +386,21 @@ func rtSweep(t *testing.T, sides ...*rtSide) {
 	}
 	t.Logf("route sweep: %d requests over %d routes, %d differed; %d agreed only after the quiz cache's re-check interval",
 		sent, len(patterns), differed, converged)
+	for _, v := range variants[1:] {
+		if v.body == "" && succeeded[v.name] == 0 {
+			t.Errorf("no request of the %q variant succeeded: its session is not live", v.name)
+		}
+	}
+	t.Logf("2xx answers by variant: %v", succeeded)
 	if len(serverErrors) > 0 {
 		t.Logf("5xx answers in the sweep (both runtimes):\n  %s", strings.Join(serverErrors, "\n  "))
 	}
+}
+
+// rtEndsSession reports routes that end the caller's sessions (log out,
+// unbind WeChat), which the sweep sends without credentials only.
+func rtEndsSession(path string) bool {
+	return strings.Contains(path, "logout") || path == "/api/wechat/unbind"
 }
 
 // rtRandomBodies are routes whose answer holds fresh random content, so
@@ -392,7 +420,7 @@ func rtSameShape(a, b rtAnswer) bool {
 	return len(testkit.ShapeDiff(x, y)) == 0
 }
 
-func rtSweepOne(t *testing.T, s *rtSide, method, path string, admin bool, body string) rtAnswer {
+func rtSweepOne(t *testing.T, s *rtSide, method, path, cookie, body string) rtAnswer {
 	t.Helper()
 	req, err := http.NewRequest(method, s.base+path, strings.NewReader(body))
 	if err != nil {
@@ -402,8 +430,8 @@ func rtSweepOne(t *testing.T, s *rtSide, method, path string, admin bool, body s
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if admin {
-		req.Header.Set("Cookie", "session="+s.cookieFor("web-login"))
+	if cookie != "" {
+		req.Header.Set("Cookie", "session="+s.cookieFor(cookie))
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
