@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"quizbank/shared/grade"
 	"quizbank/shared/httpx"
@@ -18,20 +19,53 @@ type answersBody struct {
 	Answers json.RawMessage `json:"answers"`
 }
 
+// maxAnswerChars bounds one stored exam answer (an essay included).
+const maxAnswerChars = 10000
+
+// answerList is a parsed answers field: the answers by question id and
+// how many items the client sent (bounded by the exam's size).
+type answerList struct {
+	byID  map[int64]string
+	items int
+}
+
+// tooMany refuses a list longer than the exam has questions.
+func (a answerList) tooMany(questions int) error {
+	if a.items > questions {
+		return httpx.BadRequest(fmt.Sprintf("answers 数量（%d）超过考试题目数（%d）", a.items, questions))
+	}
+	return nil
+}
+
 // parseAnswers reads [{"question_id","user_answer"}]. Items with unusable
 // ids are skipped (api.md §2.8); a list that is not a list of objects,
-// or an answer that is an object, is refused. Fill-in answers may come as
-// arrays and are stored as JSON text.
-func parseAnswers(raw json.RawMessage) (map[int64]string, error) {
+// or an answer that is an object, is refused, and so is an answer longer
+// than maxAnswerChars. Fill-in answers may come as arrays and are stored
+// as JSON text.
+func parseAnswers(raw json.RawMessage) (answerList, error) {
+	list, err := readAnswers(raw)
+	if err != nil {
+		return answerList{}, err
+	}
+	for _, a := range list.byID {
+		if utf8.RuneCountInString(a) > maxAnswerChars {
+			return answerList{}, httpx.BadRequest(fmt.Sprintf("答案过长（每题最多 %d 个字符）", maxAnswerChars))
+		}
+	}
+	return list, nil
+}
+
+func readAnswers(raw json.RawMessage) (answerList, error) {
 	out := map[int64]string{}
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
-		return out, nil
+		return answerList{byID: out}, nil
 	}
 	var items []map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &items); err != nil {
-		return nil, httpx.BadRequest("answers 格式错误")
+		return answerList{}, httpx.BadRequest("answers 格式错误")
 	}
+	bad := answerList{}
 	for _, it := range items {
 		id, ok := looseID(it["question_id"])
 		if !ok {
@@ -44,23 +78,23 @@ func parseAnswers(raw json.RawMessage) (map[int64]string, error) {
 		case a[0] == '"':
 			var s string
 			if err := json.Unmarshal(a, &s); err != nil {
-				return nil, httpx.BadRequest("answers 格式错误")
+				return bad, httpx.BadRequest("answers 格式错误")
 			}
 			out[id] = strings.TrimSpace(s)
 		case a[0] == '[':
 			var list []any
 			if err := json.Unmarshal(a, &list); err != nil {
-				return nil, httpx.BadRequest("answers 格式错误")
+				return bad, httpx.BadRequest("answers 格式错误")
 			}
 			b, _ := json.Marshal(list)
 			out[id] = string(b)
 		case a[0] == '{':
-			return nil, httpx.BadRequest("answers 格式错误")
+			return bad, httpx.BadRequest("answers 格式错误")
 		default:
 			out[id] = string(a) // numbers and booleans, as written
 		}
 	}
-	return out, nil
+	return answerList{byID: out, items: len(items)}, nil
 }
 
 // saveDraft is POST /api/exams/save_draft.
@@ -92,7 +126,14 @@ func (s *service) saveDraft(w http.ResponseWriter, r *http.Request) error {
 		if s.d.Now().After(e.deadline().Add(lateGrace)) {
 			return httpx.BadRequest("考试时间已到，无法保存草稿")
 		}
-		for qid, a := range answers {
+		var questions int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM exam_questions WHERE exam_id = ?`, id).Scan(&questions); err != nil {
+			return fmt.Errorf("count exam questions: %w", err)
+		}
+		if err := answers.tooMany(questions); err != nil {
+			return err
+		}
+		for qid, a := range answers.byID {
 			if _, err := tx.ExecContext(ctx, `UPDATE exam_questions SET user_answer = ? WHERE exam_id = ? AND question_id = ?`,
 				a, id, qid); err != nil {
 				return fmt.Errorf("save draft answer: %w", err)
@@ -137,6 +178,9 @@ func (s *service) submitExam(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		if err := answers.tooMany(len(qs)); err != nil {
+			return err
+		}
 		policy := grade.Policy{PartialCredit: e.Config.PartialCredit}
 		stamp := store.Timestamp(now)
 		for _, q := range qs {
@@ -144,7 +188,7 @@ func (s *service) submitExam(w http.ResponseWriter, r *http.Request) error {
 			if q.UserAnswer != nil {
 				given = *q.UserAnswer
 			}
-			if a, ok := answers[q.ID]; ok && !late {
+			if a, ok := answers.byID[q.ID]; ok && !late {
 				given = a
 			}
 			points, ok := grade.Score(q.QType, q.Answer, given, q.ScoreVal, policy)
