@@ -258,6 +258,13 @@ func (s *service) setQuestionTags(w http.ResponseWriter, r *http.Request) error 
 	if body.Tags == nil && !body.Add.Set && !body.Remove.Set {
 		return httpx.BadRequest("请提供 tags 或 add/remove")
 	}
+	// No list can mean more than the user may own; longer ones are
+	// refused before any work is done on them.
+	for _, n := range []int{lenOrZero(body.Tags), len(body.Add.Names), len(body.Remove.Names)} {
+		if n > maxTagsPerUser {
+			return httpx.BadRequest(fmt.Sprintf("标签列表过长（最多 %d 个）", maxTagsPerUser))
+		}
+	}
 	if _, err := s.visibleQuestion(ctx, u, id); err != nil {
 		return err
 	}
@@ -303,6 +310,13 @@ func (s *service) setQuestionTags(w http.ResponseWriter, r *http.Request) error 
 	}
 	httpx.Data(w, httpx.M{"question_id": id, "tags": names})
 	return nil
+}
+
+func lenOrZero(p *[]string) int {
+	if p == nil {
+		return 0
+	}
+	return len(*p)
 }
 
 // cleanNames normalises names, drops empty and reserved ones and repeats.
