@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+
+	"quizbank/shared/question"
 )
 
 // typeCount is one entry of an exam's "types" object, kept in the order
@@ -16,7 +18,10 @@ type typeCount struct {
 }
 
 // orderedCounts reads {"<q_type>": <count>} keeping key order; counts
-// are clamped to 0…500 and non-numeric counts are refused.
+// are clamped to 0…500 and non-numeric counts are refused. Keys that are
+// not one of the five question types are dropped: no question has them,
+// and each kept type costs a query in the exam's write transaction, so
+// an object with many made-up keys must not turn into many queries.
 func orderedCounts(raw json.RawMessage) ([]typeCount, error) {
 	var out []typeCount
 	if len(bytes.TrimSpace(raw)) == 0 || string(bytes.TrimSpace(raw)) == "null" {
@@ -44,7 +49,7 @@ func orderedCounts(raw json.RawMessage) ([]typeCount, error) {
 			return nil, fmt.Errorf("count of %s is not a number", key)
 		}
 		c := int(math.Max(0, math.Min(500, math.Trunc(n))))
-		if c == 0 || seen[key] {
+		if c == 0 || seen[key] || !question.ValidType(key) {
 			continue
 		}
 		seen[key] = true
