@@ -44,11 +44,19 @@ type corpus struct {
 	text    []byte
 	entries []searchEntry
 	results map[searchKey][]int64
+	cached  int   // ids held in results
 	gen     int64 // bumped on every reload
 }
 
-// maxCachedSearches bounds the result cache.
-const maxCachedSearches = 2048
+// Bounds of the result cache: how many searches, how many ids in all,
+// and the longest keyword (in bytes) worth keeping. Longer keywords are
+// still searched, just not cached, so nobody can pin large keys (a query
+// string may be up to a megabyte) in memory.
+const (
+	maxCachedSearches = 2048
+	maxCachedIDs      = 1 << 20
+	maxCachedNeedle   = 64
+)
 
 // snapshot returns the corpus for the current content version.
 func (s *service) snapshot(ctx context.Context) (*corpus, error) {
@@ -88,7 +96,7 @@ func (s *service) snapshot(ctx context.Context) (*corpus, error) {
 		return nil, fmt.Errorf("load search corpus: %w", err)
 	}
 	c.text, c.entries, c.version, c.local, c.loaded = text, entries, v, l, true
-	c.results = map[searchKey][]int64{}
+	c.results, c.cached = map[searchKey][]int64{}, 0
 	c.gen++
 	return c, nil
 }
@@ -123,10 +131,16 @@ func (c *corpus) find(k searchKey, excluded []int64) []int64 {
 			break
 		}
 	}
+	if len(k.needle) > maxCachedNeedle || len(matched) > maxCachedIDs {
+		return matched
+	}
 	c.mu.Lock()
 	if c.gen == gen {
-		if len(c.results) >= maxCachedSearches {
-			c.results = map[searchKey][]int64{}
+		if len(c.results) >= maxCachedSearches || c.cached+len(matched) > maxCachedIDs {
+			c.results, c.cached = map[searchKey][]int64{}, 0
+		}
+		if _, dup := c.results[k]; !dup {
+			c.cached += len(matched)
 		}
 		c.results[k] = matched
 	}
