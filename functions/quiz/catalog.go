@@ -317,6 +317,11 @@ func (c *catalog) filterIDs(ctx context.Context, k filterKey, excluded []int64) 
 	if err != nil {
 		return nil, err
 	}
+	if len(k.qtype) > maxCachedNeedle {
+		// A made-up type from the query string: answered, not kept, so
+		// long keys cannot pile up in the cache.
+		return ids, nil
+	}
 	c.mu.Lock()
 	if c.gen == gen {
 		if len(c.filters) > 10_000 {
