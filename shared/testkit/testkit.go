@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -50,7 +51,13 @@ func WithEnv(key, value string) Option { return func(m map[string]string) { m[ke
 // memory rate limits and mail captured in Outbox.
 func New(t testing.TB, opts ...Option) *Env {
 	t.Helper()
-	dir := t.TempDir()
+	// t.TempDir() carries the test's name, and a "#" in it would end the
+	// file: URL early; a folder of our own naming avoids that.
+	dir, err := os.MkdirTemp("", "quizbank-test-*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
 	vars := map[string]string{
 		"SECRET_KEY":   SecretKey,
 		"DATABASE_URL": "file:" + filepath.Join(dir, "instance", "submissions.db"),
