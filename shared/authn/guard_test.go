@@ -197,3 +197,29 @@ func TestRememberedSessionSlides(t *testing.T) {
 		t.Fatalf("refreshed cookie after 10 days: %d, want 200", res.Status)
 	}
 }
+
+// A token seen before is served from the verified cache; its expiry must
+// still be enforced.
+func TestCachedTokenStillExpires(t *testing.T) {
+	now := time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC)
+	clock := now
+	tokens := authn.NewTokens("k", func() time.Time { return clock })
+	tok, err := tokens.Issue(3, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		if c, err := tokens.Parse(tok); err != nil || c.UserID != 3 {
+			t.Fatalf("parse %d: %+v, %v", i, c, err)
+		}
+	}
+	clock = now.Add(authn.TokenLifetime + time.Minute)
+	if _, err := tokens.Parse(tok); err == nil {
+		t.Fatal("expired token accepted from the cache")
+	}
+	forged := tok[:len(tok)-2] + "xx"
+	clock = now
+	if _, err := tokens.Parse(forged); err == nil {
+		t.Fatal("token with a broken signature accepted")
+	}
+}

@@ -7,6 +7,7 @@ package authn
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -27,11 +28,20 @@ type Claims struct {
 type Tokens struct {
 	secret []byte
 	now    func() time.Time
+
+	// verified remembers tokens whose signature already checked out, so a
+	// client's steady traffic costs one HMAC and JSON decode per token,
+	// not per request. Expiry is still checked on every use.
+	mu       sync.Mutex
+	verified map[string]*Claims
 }
+
+// verifiedCap bounds the memory of the verified-token cache.
+const verifiedCap = 10000
 
 // NewTokens returns a Tokens for secret; now is the clock.
 func NewTokens(secret string, now func() time.Time) *Tokens {
-	return &Tokens{secret: []byte(secret), now: now}
+	return &Tokens{secret: []byte(secret), now: now, verified: map[string]*Claims{}}
 }
 
 // Issue signs a token for the user.
@@ -57,6 +67,36 @@ var ErrBadToken = errors.New("token invalid or expired")
 
 // Parse checks signature, algorithm (HS256 only) and expiry.
 func (t *Tokens) Parse(token string) (*Claims, error) {
+	t.mu.Lock()
+	c, ok := t.verified[token]
+	t.mu.Unlock()
+	if ok {
+		if c.ExpiresAt == nil || !t.now().Before(c.ExpiresAt.Add(5*time.Second)) {
+			return nil, ErrBadToken
+		}
+		cp := *c
+		return &cp, nil
+	}
+	c, err := t.parse(token)
+	if err != nil {
+		return nil, err
+	}
+	t.mu.Lock()
+	if len(t.verified) >= verifiedCap {
+		for k := range t.verified { // drop an arbitrary tenth
+			delete(t.verified, k)
+			if len(t.verified) < verifiedCap*9/10 {
+				break
+			}
+		}
+	}
+	t.verified[token] = c
+	t.mu.Unlock()
+	cp := *c
+	return &cp, nil
+}
+
+func (t *Tokens) parse(token string) (*Claims, error) {
 	var c Claims
 	_, err := jwt.ParseWithClaims(token, &c, func(tk *jwt.Token) (any, error) {
 		// RFC 7515 §4.1.11: a token with critical extensions we do not
