@@ -139,41 +139,19 @@ func Redact(rawURL string) string {
 	return u.String()
 }
 
-// InTx runs fn in a transaction and commits it when fn returns nil. For
-// file databases BEGIN takes the write lock at once (_txlock=immediate).
-// A remote server only offers a deferred BEGIN, so a transaction that
-// reads and then writes can lose the race for the write lock with
-// SQLITE_BUSY at once; on a remote database InTx then rolls back and runs
-// fn again (a few times, with a short pause). So fn may run more than
-// once: it must start from scratch each time, resetting anything it
-// collects outside tx, and do nothing outside tx that cannot be repeated.
+// InTx runs fn once in a transaction and commits it when fn returns nil.
+// For file databases BEGIN takes the write lock at once
+// (_txlock=immediate). A remote server only offers a deferred BEGIN, so a
+// transaction that reads and then writes could lose the race for the
+// write lock with SQLITE_BUSY half-way through fn. On a remote database
+// InTx therefore makes a no-op write its first statement, which takes the
+// write lock (the server waits its busy timeout for it); only that first
+// step is retried when the server still answers busy, so fn never runs
+// twice.
 func (db *DB) InTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	if !db.Remote {
-		return db.inTxOnce(ctx, fn)
-	}
-	var err error
-	for attempt := range remoteTxAttempts {
-		if err = db.inTxOnce(ctx, fn); err == nil || !isBusy(err) {
-			return err
-		}
-		pause := time.Duration(attempt+1) * 20 * time.Millisecond
-		select {
-		case <-ctx.Done():
-			return err
-		case <-time.After(pause):
-		}
-	}
-	return err
-}
-
-// remoteTxAttempts bounds how often InTx retries a busy remote
-// transaction (about 6 s of pauses in all).
-const remoteTxAttempts = 25
-
-func (db *DB) inTxOnce(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := db.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx)
 	if err != nil {
-		return fmt.Errorf("begin transaction: %w", err)
+		return err
 	}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
@@ -183,6 +161,47 @@ func (db *DB) inTxOnce(ctx context.Context, fn func(*sql.Tx) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// remoteTxAttempts bounds how often a busy remote BEGIN + lock is retried
+// (about 6 s of pauses in all).
+const remoteTxAttempts = 25
+
+// writeLock is a write that changes nothing: it makes SQLite take the
+// database's write lock at the start of a remote transaction.
+const writeLock = `UPDATE schema_migrations SET version = version WHERE version = '_lock'`
+
+func (db *DB) begin(ctx context.Context) (*sql.Tx, error) {
+	for attempt := 0; ; attempt++ {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return nil, fmt.Errorf("begin transaction: %w", err)
+		}
+		if !db.Remote {
+			return tx, nil
+		}
+		_, err = tx.ExecContext(ctx, writeLock)
+		if err == nil || strings.Contains(err.Error(), "no such table") {
+			// Before the first migration there is nothing to lock with;
+			// Migrate's own first statement is a write.
+			if err != nil {
+				_ = tx.Rollback()
+				if tx, err = db.BeginTx(ctx, nil); err != nil {
+					return nil, fmt.Errorf("begin transaction: %w", err)
+				}
+			}
+			return tx, nil
+		}
+		_ = tx.Rollback()
+		if !isBusy(err) || attempt+1 >= remoteTxAttempts {
+			return nil, fmt.Errorf("take the write lock: %w", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(time.Duration(attempt+1) * 20 * time.Millisecond):
+		}
+	}
 }
 
 // IsUniqueViolation reports whether err is a UNIQUE or PRIMARY KEY

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -136,7 +137,7 @@ func TestMigrateConcurrentOpeners(t *testing.T) {
 func TestInTx(t *testing.T) {
 	eachBackend(t, func(t *testing.T, url string, _ bool) {
 		ctx := testCtx(t)
-		db := open(t, url)
+		db := migrated(t, url) // production databases are migrated; the write lock needs schema_migrations
 		if _, err := db.ExecContext(ctx, `CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)`); err != nil {
 			t.Fatal(err)
 		}
@@ -156,6 +157,7 @@ func TestInTx(t *testing.T) {
 		}
 		// Read-then-write transactions from many goroutines lose no update.
 		const writers = 20
+		var calls atomic.Int64
 		var wg sync.WaitGroup
 		errs := make(chan error, writers)
 		for range writers {
@@ -163,6 +165,7 @@ func TestInTx(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				errs <- db.InTx(ctx, func(tx *sql.Tx) error {
+					calls.Add(1)
 					var n int
 					if err := tx.QueryRowContext(ctx, `SELECT n FROM counter WHERE id = 1`).Scan(&n); err != nil {
 						return fmt.Errorf("read: %w", err)
@@ -182,6 +185,10 @@ func TestInTx(t *testing.T) {
 		var n int
 		if err := db.QueryRowContext(ctx, `SELECT n FROM counter WHERE id = 1`).Scan(&n); err != nil || n != writers {
 			t.Fatalf("counter = %d (%v), want %d", n, err, writers)
+		}
+		// fn runs exactly once per transaction: only the lock step retries.
+		if got := calls.Load(); got != writers {
+			t.Fatalf("fn ran %d times for %d transactions", got, writers)
 		}
 	})
 }
