@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 
@@ -39,18 +40,20 @@ func (h *handlers) qrImage(ctx context.Context, dir, sid, scene, page string) (s
 	return "/uploads/" + dir + "/" + name, qr, nil
 }
 
-// qrFailure is the 500 the contract gives when no QR code could be made,
-// with a message that names the cause but no internals (no URL, token or
-// secret).
+// qrFailure explains why no QR code could be made, naming the cause but
+// no internals (no URL, token or secret). The original answers 500 for
+// all of these; we say what kind of failure it is: 503 while WeChat is
+// not configured on this server, 502 when WeChat refused or could not be
+// reached. The envelope is the contract's.
 func qrFailure(err error) error {
 	var apiErr *wechat.APIError
 	switch {
 	case errors.As(err, &apiErr):
-		return httpx.Errorf(500, "生成小程序码失败: %s", apiErr.Error())
+		return httpx.Errorf(http.StatusBadGateway, "生成小程序码失败: %s", apiErr.Error())
 	case errors.Is(err, wechat.ErrConfig):
-		return httpx.Errorf(500, "%s", wechat.ErrConfig.Error())
+		return httpx.Errorf(http.StatusServiceUnavailable, "%s", wechat.ErrConfig.Error())
 	case errors.Is(err, wechat.ErrNetwork):
-		return httpx.Errorf(500, "生成小程序码失败: %s", wechat.ErrNetwork.Error())
+		return httpx.Errorf(http.StatusBadGateway, "生成小程序码失败: %s", wechat.ErrNetwork.Error())
 	}
 	return err
 }

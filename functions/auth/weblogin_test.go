@@ -133,10 +133,10 @@ func TestWebScanLoginExpiryAndLockedUser(t *testing.T) {
 	}
 }
 
-func TestQRCodeFailuresAre500WithoutSecrets(t *testing.T) {
+func TestQRCodeFailuresWithoutSecrets(t *testing.T) {
 	bare := newSite(t)
 	r := bare.call("POST", "/api/web_login/qrcode", nil, nil)
-	wantStatus(t, r, 500, "error")
+	wantStatus(t, r, 503, "error")
 	if r.JSON["message"] != "小程序配置缺失" {
 		t.Fatalf("message %v", r.JSON["message"])
 	}
@@ -145,7 +145,7 @@ func TestQRCodeFailuresAre500WithoutSecrets(t *testing.T) {
 		wx.RejectPage(p)
 	}
 	r = s.call("POST", "/api/web_login/qrcode", nil, nil)
-	wantStatus(t, r, 500, "error")
+	wantStatus(t, r, 502, "error")
 	if strings.Contains(string(r.Raw), "ACCESS_TOKEN") || strings.Contains(string(r.Raw), wx.Secret) {
 		t.Fatalf("body leaks a credential: %s", r.Raw)
 	}
