@@ -368,7 +368,7 @@ func TestProviderFailures(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t, true)
 			if tc.timeout != "" {
-				if err := f.env.Deps.SysConfig.Set(context.Background(), keyTimeout, tc.timeout, "", 0); err != nil {
+				if err := f.env.Deps.SysConfig.Set(context.Background(), "dashscope_timeout", tc.timeout, "", 0); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -408,7 +408,7 @@ func TestSettingsFromSystemConfig(t *testing.T) {
 	other := testkit.NewChatServer(t, "来自系统配置的服务商")
 	ctx := context.Background()
 	sc := f.env.Deps.SysConfig
-	for k, v := range map[string]string{keyAPIKey: "sk-db-key-123", keyBaseURL: other.BaseURL + "/", keyModel: "qwen-turbo"} {
+	for k, v := range map[string]string{"dashscope_api_key": "sk-db-key-123", "dashscope_base_url": other.BaseURL + "/", "dashscope_model": "qwen-turbo"} {
 		if err := sc.Set(ctx, k, v, "", f.admin.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -425,7 +425,7 @@ func TestSettingsFromSystemConfig(t *testing.T) {
 		t.Errorf("request: %v %s", got.Header.Get("Authorization"), got.Raw)
 	}
 	var stored string
-	_ = f.env.Deps.DB.QueryRow(`SELECT config_value FROM system_config WHERE config_key = ?`, keyAPIKey).Scan(&stored)
+	_ = f.env.Deps.DB.QueryRow(`SELECT config_value FROM system_config WHERE config_key = ?`, "dashscope_api_key").Scan(&stored)
 	if stored == "" || strings.Contains(stored, "sk-db-key-123") {
 		t.Errorf("the key is not encrypted at rest: %q", stored)
 	}
@@ -508,7 +508,7 @@ func TestDailyCapPerUserAcrossProcesses(t *testing.T) {
 		t.Errorf("provider calls = %d, want 3", f.chat.Calls())
 	}
 	// The cap is a system setting too, and it wins over the environment.
-	if err := f.env.Deps.SysConfig.Set(context.Background(), keyUserPerDay, "5", "", f.admin.ID); err != nil {
+	if err := f.env.Deps.SysConfig.Set(context.Background(), "ai_user_per_day", "5", "", f.admin.ID); err != nil {
 		t.Fatal(err)
 	}
 	data(t, f.post(t, student, map[string]any{"content": "题 5"}))

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Format names how a known key's value must look.
@@ -23,6 +24,7 @@ const (
 	FormatHost                   // a host name without scheme or spaces, or empty
 	FormatURL                    // an http(s) URL, or empty
 	FormatProvider               // console, smtp or resend
+	FormatSeconds                // seconds > 0, fractions allowed ("25", "2.5"), or a Go duration ("1500ms")
 )
 
 // Known describes one setting the system reads.
@@ -53,10 +55,10 @@ var KnownKeys = []Known{
 	{"dashscope_api_key", FormatText, "AI 解析 API Key"},
 	{"dashscope_base_url", FormatURL, "AI 解析服务地址"},
 	{"dashscope_model", FormatText, "AI 解析模型"},
-	{"dashscope_timeout", FormatPositive, "AI 解析超时（秒）"},
-	{"ai_user_per_minute", FormatPositive, "每用户每分钟 AI 解析次数"},
-	{"ai_user_per_day", FormatPositive, "每用户每天 AI 解析次数"},
-	{"ai_total_per_day", FormatPositive, "全站每天 AI 解析次数"},
+	{"dashscope_timeout", FormatSeconds, "AI 解析超时（秒）"},
+	{"ai_user_per_minute", FormatCount, "每用户每分钟 AI 解析次数（0 表示不限）"},
+	{"ai_user_per_day", FormatCount, "每用户每天 AI 解析次数（0 表示不限）"},
+	{"ai_total_per_day", FormatCount, "全站每天 AI 解析次数（0 表示不限）"},
 }
 
 var knownByKey = func() map[string]Known {
@@ -124,6 +126,10 @@ func Validate(key, value string) error {
 		if n, err := strconv.Atoi(v); err != nil || n < 1 {
 			return fmt.Errorf("%s 必须是正整数", key)
 		}
+	case FormatSeconds:
+		if _, ok := ParseSeconds(v); !ok {
+			return fmt.Errorf("%s 必须是正的秒数（如 25 或 2.5）或时长（如 1500ms）", key)
+		}
 	case FormatEmail:
 		if v != "" {
 			if a, err := mail.ParseAddress(v); err != nil || a.Address != v {
@@ -147,4 +153,15 @@ func Validate(key, value string) error {
 		}
 	}
 	return nil
+}
+
+// ParseSeconds reads a positive number of seconds ("25", "2.5") or a Go
+// duration ("1500ms").
+func ParseSeconds(v string) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if secs, err := strconv.ParseFloat(v, 64); err == nil {
+		return time.Duration(secs * float64(time.Second)), secs > 0 && secs < 1e6
+	}
+	d, err := time.ParseDuration(v)
+	return d, err == nil && d > 0
 }

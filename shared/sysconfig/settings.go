@@ -22,7 +22,7 @@ type AI struct {
 }
 
 // AISettings reads the AI settings: each non-empty, well-formed row wins
-// over its environment value.
+// over its environment value. A limit of 0 switches that limit off.
 func (s *Store) AISettings(ctx context.Context, env config.AI) AI {
 	a := AI{APIKey: env.APIKey, BaseURL: env.BaseURL, Model: env.Model, Timeout: env.Timeout,
 		UserPerMinute: env.UserPerMinute, UserPerDay: env.UserPerDay, TotalPerDay: env.TotalPerDay}
@@ -45,10 +45,10 @@ func (s *Store) AISettings(ctx context.Context, env config.AI) AI {
 	text("dashscope_api_key", &a.APIKey)
 	text("dashscope_base_url", &a.BaseURL)
 	text("dashscope_model", &a.Model)
-	secs := 0
-	num("dashscope_timeout", &secs)
-	if secs > 0 {
-		a.Timeout = time.Duration(secs) * time.Second
+	if r, ok := rows["dashscope_timeout"]; ok {
+		if d, ok := ParseSeconds(r.Value); ok {
+			a.Timeout = d
+		}
 	}
 	num("ai_user_per_minute", &a.UserPerMinute)
 	num("ai_user_per_day", &a.UserPerDay)
