@@ -41,16 +41,6 @@ func callerID(r *http.Request) int64 {
 
 func (a *api) now() string { return store.Timestamp(a.d.Now()) }
 
-// pathID reads a numeric path value; anything else is the framework 404
-// the original's <int:id> converter gives.
-func pathID(r *http.Request, name string) (int64, error) {
-	n, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || n <= 0 {
-		return 0, httpx.FrameworkError(http.StatusNotFound, httpx.MsgNotFound)
-	}
-	return n, nil
-}
-
 // queryInt reads an optional integer query parameter.
 func queryInt(r *http.Request, name string, def int64) int64 {
 	v := strings.TrimSpace(r.URL.Query().Get(name))

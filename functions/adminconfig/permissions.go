@@ -13,7 +13,7 @@ import (
 
 // subjectUser reads the {id} user of a subject-permission route.
 func (a *api) subjectUser(r *http.Request) (*users.User, error) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +124,7 @@ func (a *api) unrestrictSubject(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sid, err := pathID(r, "sid")
+	sid, err := httpx.PathID(r, "sid")
 	if err != nil {
 		return err
 	}
@@ -165,7 +165,7 @@ func (a *api) batchUserSubjects(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *api) restrictedUsers(w http.ResponseWriter, r *http.Request) error {
-	sid, err := pathID(r, "id")
+	sid, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}

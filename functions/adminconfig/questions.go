@@ -70,7 +70,7 @@ func (a *api) listQuestions(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *api) getQuestion(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -257,7 +257,7 @@ func (a *api) createQuestion(withID bool) httpx.HandlerFunc {
 }
 
 func (a *api) updateQuestion(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -292,7 +292,7 @@ func (a *api) updateQuestion(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *api) deleteQuestion(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 func (a *api) quizStats(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func (a *api) resetCounts(r *http.Request, ids []int64) (int64, error) {
 }
 
 func (a *api) resetQuizCount(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}

@@ -72,7 +72,7 @@ func (a *api) createSubject(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *api) renameSubject(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -98,7 +98,7 @@ func (a *api) renameSubject(w http.ResponseWriter, r *http.Request) error {
 var errHasQuestions = errors.New("subject has questions")
 
 func (a *api) deleteSubject(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -151,7 +151,7 @@ var errNoSubject = errors.New("subject not found")
 
 func (a *api) lockSubject(lock bool) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, "id")
+		id, err := httpx.PathID(r, "id")
 		if err != nil {
 			return err
 		}

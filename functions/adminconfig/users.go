@@ -137,7 +137,7 @@ func (a *api) createUser(w http.ResponseWriter, r *http.Request) error {
 
 // target reads the {id} user, refusing the caller themself.
 func (a *api) target(r *http.Request) (*users.User, error) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return nil, err
 	}

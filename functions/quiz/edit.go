@@ -74,7 +74,7 @@ func (s *service) editQuestion(w http.ResponseWriter, r *http.Request) error {
 	if !u.IsAdmin && !u.IsSubjectAdmin {
 		return httpx.Forbidden("需要管理员或科目管理员权限")
 	}
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}

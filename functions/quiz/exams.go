@@ -276,7 +276,7 @@ func (s *service) examQuestions(ctx context.Context, q interface {
 // getExam is GET /api/exams/{id}: the owner's exam with its questions.
 func (s *service) getExam(w http.ResponseWriter, r *http.Request) error {
 	ctx, u := r.Context(), caller(r)
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -298,7 +298,7 @@ func (s *service) getExam(w http.ResponseWriter, r *http.Request) error {
 // deleteExam is DELETE /api/exams/{id}.
 func (s *service) deleteExam(w http.ResponseWriter, r *http.Request) error {
 	ctx, u := r.Context(), caller(r)
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}

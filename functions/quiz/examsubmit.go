@@ -227,7 +227,7 @@ func (s *service) submitExam(w http.ResponseWriter, r *http.Request) error {
 // unanswered question of a submitted exam goes into the mistake book.
 func (s *service) examMistakes(w http.ResponseWriter, r *http.Request) error {
 	ctx, u := r.Context(), caller(r)
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}

@@ -239,7 +239,7 @@ func randomSeed() int64 {
 // questionDetail is GET /api/quiz/questions/{id}.
 func (s *service) questionDetail(w http.ResponseWriter, r *http.Request) error {
 	ctx, u := r.Context(), caller(r)
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"quizbank/shared/authn"
-	"quizbank/shared/httpx"
 	"quizbank/shared/platform"
 	"quizbank/shared/users"
 )
@@ -183,16 +182,6 @@ func paging(r *http.Request, def, max int) (page, perPage int) {
 		perPage = max
 	}
 	return page, perPage
-}
-
-// pathID reads a numeric path segment; anything else is a 404 like an
-// unknown id (the original's <int:id> routes do not match it).
-func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, httpx.FrameworkError(http.StatusNotFound, httpx.MsgNotFound)
-	}
-	return id, nil
 }
 
 // truthy reads the flag forms of query strings (1/true/True/yes/on).

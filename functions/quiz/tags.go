@@ -202,7 +202,7 @@ func (s *service) questionTagNames(ctx context.Context, q interface {
 // getQuestionTags is GET /api/quiz/questions/{id}/tags.
 func (s *service) getQuestionTags(w http.ResponseWriter, r *http.Request) error {
 	ctx, u := r.Context(), caller(r)
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -247,7 +247,7 @@ type questionTagsBody struct {
 // "tags", or change with "add"/"remove". Unknown names are created.
 func (s *service) setQuestionTags(w http.ResponseWriter, r *http.Request) error {
 	ctx, u := r.Context(), caller(r)
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}

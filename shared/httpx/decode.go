@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -141,4 +142,15 @@ func describe(fe validator.FieldError) string {
 	default:
 		return "不合法 (" + fe.Tag() + ")"
 	}
+}
+
+// PathID reads a positive integer path value such as {id}; anything else
+// is the framework 404 that the original's <int:id> routes give, since
+// such a path never matched them.
+func PathID(r *http.Request, name string) (int64, error) {
+	n, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, FrameworkError(http.StatusNotFound, MsgNotFound)
+	}
+	return n, nil
 }
