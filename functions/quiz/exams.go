@@ -287,6 +287,9 @@ func (s *service) getExam(w http.ResponseWriter, r *http.Request) error {
 	if e == nil {
 		return httpx.NotFound(msgExamMissing)
 	}
+	if blocked, err := s.examBlocked(ctx, s.d.DB, u, e); err != nil || blocked {
+		return orRefusal(err, errExamBlocked)
+	}
 	qs, err := s.examQuestions(ctx, s.d.DB, id)
 	if err != nil {
 		return err

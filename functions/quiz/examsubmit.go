@@ -120,6 +120,9 @@ func (s *service) saveDraft(w http.ResponseWriter, r *http.Request) error {
 		if e == nil {
 			return httpx.Errorf(http.StatusForbidden, "%s", msgExamMissing)
 		}
+		if blocked, err := s.examBlocked(ctx, tx, u, e); err != nil || blocked {
+			return orRefusal(err, errExamBlocked)
+		}
 		if e.Status != "ongoing" {
 			return httpx.BadRequest("考试已提交")
 		}
@@ -172,6 +175,9 @@ func (s *service) submitExam(w http.ResponseWriter, r *http.Request) error {
 		}
 		if e == nil || e.Status != "ongoing" {
 			return httpx.BadRequest(msgExamSubmitBad)
+		}
+		if blocked, err := s.examBlocked(ctx, tx, u, e); err != nil || blocked {
+			return orRefusal(err, errExamBlocked)
 		}
 		late = now.After(e.deadline().Add(lateGrace))
 		qs, err := s.examQuestions(ctx, tx, id)
@@ -239,6 +245,9 @@ func (s *service) examMistakes(w http.ResponseWriter, r *http.Request) error {
 		}
 		if e == nil {
 			return httpx.Errorf(http.StatusForbidden, "%s", msgExamMissing)
+		}
+		if blocked, err := s.examBlocked(ctx, tx, u, e); err != nil || blocked {
+			return orRefusal(err, errExamBlocked)
 		}
 		if e.Status != "submitted" {
 			return httpx.BadRequest("考试尚未提交")

@@ -2,6 +2,7 @@ package quiz
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"quizbank/shared/authn"
+	"quizbank/shared/httpx"
 	"quizbank/shared/platform"
 	"quizbank/shared/users"
 )
@@ -71,6 +73,38 @@ func (s *service) subjectBlocked(ctx context.Context, u *users.User, subjectID i
 	}
 	return n > 0, nil
 }
+
+// examBlocked reports whether any question of a public exam lies in a
+// subject that is now on u's blacklist: an exam drawn before an admin
+// restricted the subject must not keep serving, grading or copying
+// questions from it (never for admins).
+func (s *service) examBlocked(ctx context.Context, q interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}, u *users.User, e *exam) (bool, error) {
+	if u == nil || u.IsAdmin || e.Config.Source != "public" {
+		return false, nil
+	}
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM exam_questions eq
+		JOIN questions qu ON qu.id = eq.question_id
+		JOIN user_subjects us ON us.subject_id = qu.subject_id AND us.user_id = ?
+		WHERE eq.exam_id = ?`, u.ID, e.ID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("check exam subjects against the blacklist: %w", err)
+	}
+	return n > 0, nil
+}
+
+// orRefusal returns err when a check failed, else the refusal it decided on.
+func orRefusal(err error, refusal error) error {
+	if err != nil {
+		return err
+	}
+	return refusal
+}
+
+// errExamBlocked is the refusal for such an exam.
+var errExamBlocked = httpx.Forbidden("无权访问该科目")
 
 func contains(ids []int64, id int64) bool {
 	for _, x := range ids {
