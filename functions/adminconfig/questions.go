@@ -148,6 +148,11 @@ func imagePathValue(v any) ([]string, error) {
 // apply merges the body into q (all fields on create, sent ones on PUT)
 // and validates the result.
 func (b *questionBody) apply(q *Question) error {
+	// A stored type outside the five (the data model tolerates them, and
+	// migrated banks carry some) stays editable as long as the edit does
+	// not touch the type; a type that is sent, or a new question's, must
+	// be one of the five.
+	checkType := b.QType != nil || q.QType == ""
 	if b.SubjectID != nil {
 		q.SubjectID = sql.NullInt64{Int64: b.SubjectID.Value, Valid: b.SubjectID.Set && b.SubjectID.Value > 0}
 	}
@@ -187,14 +192,14 @@ func (b *questionBody) apply(q *Question) error {
 			q.ImagePath = sql.NullString{}
 		}
 	}
-	return q.validate()
+	return q.validate(checkType)
 }
 
-func (q *Question) validate() error {
+func (q *Question) validate(checkType bool) error {
 	if strings.TrimSpace(q.Content) == "" {
 		return httpx.BadRequest("题干不能为空")
 	}
-	if !ValidType(q.QType) {
+	if checkType && !ValidType(q.QType) {
 		return httpx.BadRequest("题型无效，只能是：" + strings.Join(QuestionTypes, "、"))
 	}
 	if q.Options == "" {
