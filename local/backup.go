@@ -93,6 +93,11 @@ func backupDatabase(ctx context.Context, databaseURL, dest string, now time.Time
 		_ = os.Remove(tmp)
 		return backupResult{}, err
 	}
+	// The copy holds password hashes and encrypted secrets: owner only.
+	if err := os.Chmod(tmp, 0o600); err != nil {
+		_ = os.Remove(tmp)
+		return backupResult{}, fmt.Errorf("restrict the copy's permissions: %w", err)
+	}
 	if err := os.Rename(tmp, target); err != nil {
 		_ = os.Remove(tmp)
 		return backupResult{}, fmt.Errorf("move the checked copy into place: %w", err)

@@ -100,6 +100,9 @@ func TestBackupWhileWriting(t *testing.T) {
 		t.Fatalf("backup files = %v, want one", files)
 	}
 	st, _ := os.Stat(files[0])
+	if perm := st.Mode().Perm(); perm != 0o600 {
+		t.Errorf("backup file mode %v, want 0600 (it holds password hashes)", perm)
+	}
 	if want := fmt.Sprintf("backup written: %s (%d bytes, integrity_check ok)", files[0], st.Size()); !strings.Contains(out.String(), want) {
 		t.Errorf("output %q does not contain %q", out.String(), want)
 	}

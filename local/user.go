@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"quizbank/shared/names"
 	"quizbank/shared/password"
 	"quizbank/shared/store"
 	"quizbank/shared/users"
@@ -30,10 +31,15 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 	if !password.ValidEmail(addr) {
 		return fmt.Errorf("--email %q is not a valid e-mail address", addr)
 	}
-	n := users.NewUser{Email: addr, EmailVerified: true, IsAdmin: *admin, Username: strings.TrimSpace(*username)}
-	if n.Username == "" {
-		n.Username, _, _ = strings.Cut(addr, "@")
+	name := strings.TrimSpace(*username)
+	if name == "" {
+		name, _, _ = strings.Cut(addr, "@")
 	}
+	name, err := names.Username(name)
+	if err != nil {
+		return fmt.Errorf("--username: %w", err)
+	}
+	n := users.NewUser{Email: addr, EmailVerified: true, IsAdmin: *admin, Username: name}
 	if *pw != "" {
 		if err := password.CheckStrength(*pw); err != nil {
 			return err
@@ -50,6 +56,12 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 	}
 	defer closer.Close()
 	defer deps.Close()
+	// E-mail lookups ignore case, so Alice@… and alice@… are one address.
+	if _, err := deps.Users.ByEmail(ctx, addr); err == nil {
+		return fmt.Errorf("an account with the e-mail %s already exists", addr)
+	} else if !errors.Is(err, users.ErrNotFound) {
+		return err
+	}
 	u, err := deps.Users.Create(ctx, n, deps.Now())
 	if store.IsUniqueViolation(err) {
 		return errors.New("an account with that username or e-mail already exists")

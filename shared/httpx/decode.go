@@ -1,6 +1,8 @@
 package httpx
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -74,7 +76,12 @@ func DecodeJSONLenient(r *http.Request, dst any) error {
 var errEmptyBody = FrameworkError(http.StatusBadRequest, MsgBadJSON)
 
 func decodeBody(r *http.Request, dst any) error {
-	dec := json.NewDecoder(r.Body)
+	// A UTF-8 byte-order mark before the JSON is accepted, as Flask does.
+	br := bufio.NewReader(r.Body)
+	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
+		_, _ = br.Discard(3)
+	}
+	dec := json.NewDecoder(br)
 	dec.UseNumber()
 	if err := dec.Decode(dst); err != nil {
 		var tooBig *http.MaxBytesError

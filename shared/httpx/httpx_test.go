@@ -36,6 +36,7 @@ func TestRouterFrameworkErrors(t *testing.T) {
 		{"DELETE", "/api/quiz/subjects", 405, httpx.MsgMethodNotAllowed, "GET, HEAD"},
 		{"GET", "/api/quiz//subjects", 404, httpx.MsgNotFound, ""},
 		{"GET", "/api/quiz/./subjects", 404, httpx.MsgNotFound, ""},
+		{"GET", "//api/quiz/subjects", 404, httpx.MsgNotFound, ""},
 	}
 	for _, c := range cases {
 		rec := httptest.NewRecorder()
@@ -92,6 +93,7 @@ func TestDecodeJSON(t *testing.T) {
 		{"empty body", "application/json", "", 400, true, "JSON"},
 		{"trailing garbage", "application/json", `{"username":"a","password":"x"}garbage`, 400, true, "JSON"},
 		{"two values", "application/json", `{"username":"a","password":"x"} {"x":1}`, 400, true, "JSON"},
+		{"byte-order mark", "application/json", "\xef\xbb\xbf{\"username\":\"a\",\"password\":\"x\"}", 200, false, ""},
 		{"trailing space", "application/json", "{\"username\":\"a\",\"password\":\"x\"}\n ", 200, false, ""},
 		{"missing field", "application/json", `{"username":"a"}`, 400, false, "password"},
 		{"wrong type", "application/json", `{"username":1,"password":"x"}`, 400, false, "username"},

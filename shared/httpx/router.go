@@ -64,7 +64,7 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // WantsJSON reports whether a framework error for r should be JSON: API
 // paths and callers that accept JSON (api.md §0.4).
 func WantsJSON(r *http.Request) bool {
-	p := r.URL.Path
+	p := "/" + strings.TrimLeft(r.URL.Path, "/") // "//api/x" is still an API path
 	return strings.HasPrefix(p, "/api") || strings.HasPrefix(p, "/admin/api") ||
 		strings.Contains(r.Header.Get("Accept"), "application/json")
 }
