@@ -26,6 +26,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"quizbank/shared/store/hranatest"
+
 	"quizbank/shared/authn"
 	"quizbank/shared/session"
 	"quizbank/shared/store"
@@ -417,4 +419,28 @@ func SeedAccount(t testing.TB, databaseURL, username string, admin bool) Account
 		Expires: time.Now().Add(session.RememberFor).Unix()}
 	cookie := &http.Cookie{Name: session.CookieName, Value: session.NewCodec(SecretKey, false).Encode(d)}
 	return Account{User: u, Bearer: Bearer(tok), Cookie: cookie}
+}
+
+// FileDB is a file: database URL in a fresh temporary folder.
+func FileDB(t testing.TB) string { return "file:" + filepath.Join(t.TempDir(), "quiz.db") }
+
+// ColdStarts measures group's first invocation under the emulator, over a
+// file and over the remote test server, on a new database (the cold start
+// applies the migrations) and on one already migrated, and logs the four
+// figures. path is a GET route answering wantStatus to an anonymous call.
+func ColdStarts(t *testing.T, group, path string, wantStatus int) {
+	backends := []struct {
+		name string
+		url  func(testing.TB) string
+	}{{"file", FileDB}, {"remote", func(t testing.TB) string { return hranatest.New(t) }}}
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			db := b.url(t)
+			fresh := MeasureColdStart(t, group, FunctionEnv(t, db), path, wantStatus)
+			again := MeasureColdStart(t, group, FunctionEnv(t, db), path, wantStatus)
+			t.Logf("%s cold start, %s database: new database (runs migrations) emulator %v / function %v; "+
+				"migrated database emulator %v / function %v", group, b.name, fresh.Emulator, fresh.Function,
+				again.Emulator, again.Function)
+		})
+	}
 }

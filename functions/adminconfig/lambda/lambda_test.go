@@ -15,24 +15,9 @@ import (
 	"quizbank/shared/testkit"
 )
 
-func fileDB(t *testing.T) string { return "file:" + filepath.Join(t.TempDir(), "quiz.db") }
-
-func remoteDB(t *testing.T) string { return hranatest.New(t) }
-
 // TestColdStart measures the function's first invocation under the
-// emulator over a file and over a remote database: on a new database
-// (the cold start applies the migrations) and on one already migrated.
-func TestColdStart(t *testing.T) {
-	for name, url := range map[string]func(*testing.T) string{"file": fileDB, "remote": remoteDB} {
-		t.Run(name, func(t *testing.T) {
-			db := url(t)
-			fresh := testkit.MeasureColdStart(t, "adminconfig", testkit.FunctionEnv(t, db), "/admin/api/subjects", 401)
-			again := testkit.MeasureColdStart(t, "adminconfig", testkit.FunctionEnv(t, db), "/admin/api/subjects", 401)
-			t.Logf("adminconfig cold start, %s database: new database (runs migrations) emulator %v / function %v; "+
-				"migrated database emulator %v / function %v", name, fresh.Emulator, fresh.Function, again.Emulator, again.Function)
-		})
-	}
-}
+// emulator (figures in the README's "Measured").
+func TestColdStart(t *testing.T) { testkit.ColdStarts(t, "adminconfig", "/admin/api/subjects", 401) }
 
 // TestBinaryUploadThroughGateway imports the Excel template: the
 // workbook is binary, so the gateway sends it base64-encoded with

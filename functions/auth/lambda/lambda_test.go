@@ -2,7 +2,6 @@ package main
 
 import (
 	"net/http"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -11,30 +10,15 @@ import (
 	"quizbank/shared/testkit"
 )
 
-func fileDB(t *testing.T) string { return "file:" + filepath.Join(t.TempDir(), "quiz.db") }
-
-func remoteDB(t *testing.T) string { return hranatest.New(t) }
-
 // TestColdStart measures the function's first invocation under the
-// emulator over a file and over a remote database: on a new database
-// (the cold start applies the migrations) and on one already migrated.
-func TestColdStart(t *testing.T) {
-	for name, url := range map[string]func(*testing.T) string{"file": fileDB, "remote": remoteDB} {
-		t.Run(name, func(t *testing.T) {
-			db := url(t)
-			fresh := testkit.MeasureColdStart(t, "auth", testkit.FunctionEnv(t, db), "/api/profile", 401)
-			again := testkit.MeasureColdStart(t, "auth", testkit.FunctionEnv(t, db), "/api/profile", 401)
-			t.Logf("auth cold start, %s database: new database (runs migrations) emulator %v / function %v; "+
-				"migrated database emulator %v / function %v", name, fresh.Emulator, fresh.Function, again.Emulator, again.Function)
-		})
-	}
-}
+// emulator (figures in the README's "Measured").
+func TestColdStart(t *testing.T) { testkit.ColdStarts(t, "auth", "/api/profile", 401) }
 
 // TestColdStartProductionShape measures a cold start with the settings
 // of a Lambda deployment: production mode, a remote database already
 // migrated, and Redis for the rate limits.
 func TestColdStartProductionShape(t *testing.T) {
-	db := remoteDB(t)
+	db := hranatest.New(t)
 	testkit.SeedAccount(t, db, "admin", true) // migrates
 	env := testkit.FunctionEnv(t, db, "ENVIRONMENT", "production", "SESSION_COOKIE_SECURE", "true",
 		"RATELIMIT_STORAGE_URL", testkit.StartRedis(t))
@@ -48,7 +32,7 @@ var loggedCode = regexp.MustCompile(`mail \(console provider\)".*?to=\S*lambda@e
 // the session cookie comes back in the v2 response's cookies and goes in
 // through the event's cookies, and framework errors keep their shape.
 func TestSessionThroughGateway(t *testing.T) {
-	fn := testkit.StartLambdaFunction(t, "auth", testkit.FunctionEnv(t, fileDB(t)))
+	fn := testkit.StartLambdaFunction(t, "auth", testkit.FunctionEnv(t, testkit.FileDB(t)))
 	base := fn.URL
 
 	unknown := testkit.Call(t, base, http.MethodGet, "/api/no-such-route", nil, nil)

@@ -2,36 +2,19 @@ package main
 
 import (
 	"net/http"
-	"path/filepath"
 	"testing"
 
-	"quizbank/shared/store/hranatest"
 	"quizbank/shared/testkit"
 )
 
-func fileDB(t *testing.T) string { return "file:" + filepath.Join(t.TempDir(), "quiz.db") }
-
-func remoteDB(t *testing.T) string { return hranatest.New(t) }
-
 // TestColdStart measures the function's first invocation under the
-// emulator over a file and over a remote database: on a new database
-// (the cold start applies the migrations) and on one already migrated.
-func TestColdStart(t *testing.T) {
-	for name, url := range map[string]func(*testing.T) string{"file": fileDB, "remote": remoteDB} {
-		t.Run(name, func(t *testing.T) {
-			db := url(t)
-			fresh := testkit.MeasureColdStart(t, "explain", testkit.FunctionEnv(t, db), "/api/quiz/ai/explain", 405)
-			again := testkit.MeasureColdStart(t, "explain", testkit.FunctionEnv(t, db), "/api/quiz/ai/explain", 405)
-			t.Logf("explain cold start, %s database: new database (runs migrations) emulator %v / function %v; "+
-				"migrated database emulator %v / function %v", name, fresh.Emulator, fresh.Function, again.Emulator, again.Function)
-		})
-	}
-}
+// emulator (figures in the README's "Measured").
+func TestColdStart(t *testing.T) { testkit.ColdStarts(t, "explain", "/api/quiz/ai/explain", 405) }
 
 // TestExplainWithoutProviderThroughGateway: with no API key configured
 // the function answers the placeholder, and refuses bad input with 4xx.
 func TestExplainWithoutProviderThroughGateway(t *testing.T) {
-	db := fileDB(t)
+	db := testkit.FileDB(t)
 	acct := testkit.SeedAccount(t, db, "student", false)
 	base := testkit.StartLambda(t, "explain", testkit.FunctionEnv(t, db, "DASHSCOPE_API_KEY", ""))
 

@@ -2,31 +2,15 @@ package main
 
 import (
 	"net/http"
-	"path/filepath"
 	"testing"
 
 	"quizbank/shared/store/hranatest"
 	"quizbank/shared/testkit"
 )
 
-func fileDB(t *testing.T) string { return "file:" + filepath.Join(t.TempDir(), "quiz.db") }
-
-func remoteDB(t *testing.T) string { return hranatest.New(t) }
-
 // TestColdStart measures the function's first invocation under the
-// emulator over a file and over a remote database: on a new database
-// (the cold start applies the migrations) and on one already migrated.
-func TestColdStart(t *testing.T) {
-	for name, url := range map[string]func(*testing.T) string{"file": fileDB, "remote": remoteDB} {
-		t.Run(name, func(t *testing.T) {
-			db := url(t)
-			fresh := testkit.MeasureColdStart(t, "quiz", testkit.FunctionEnv(t, db), "/api/quiz/subjects", 401)
-			again := testkit.MeasureColdStart(t, "quiz", testkit.FunctionEnv(t, db), "/api/quiz/subjects", 401)
-			t.Logf("quiz cold start, %s database: new database (runs migrations) emulator %v / function %v; "+
-				"migrated database emulator %v / function %v", name, fresh.Emulator, fresh.Function, again.Emulator, again.Function)
-		})
-	}
-}
+// emulator (figures in the README's "Measured").
+func TestColdStart(t *testing.T) { testkit.ColdStarts(t, "quiz", "/api/quiz/subjects", 401) }
 
 // TestGuardsAndQueriesThroughGateway checks the JWT guard and query
 // strings (repeated keys, percent-encoded Chinese) under the emulator.
