@@ -4,7 +4,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -16,7 +15,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -164,7 +162,7 @@ func rtWithDirs(t *testing.T, env map[string]string) map[string]string {
 func rtStartLocal(t *testing.T, bin string, env map[string]string) *rtSide {
 	t.Helper()
 	env = rtWithDirs(t, env)
-	logs := &rtBuffer{}
+	logs := &testkit.SyncBuffer{}
 	var lastErr error
 	for range 3 {
 		addr := "127.0.0.1:" + strconv.Itoa(testkit.FreePort(t))
@@ -331,22 +329,4 @@ func rtTail(s string) string {
 		return "…" + s[len(s)-max:]
 	}
 	return s
-}
-
-// rtBuffer collects a child process's output while it runs.
-type rtBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *rtBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *rtBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -67,7 +67,7 @@ func TestMain(m *testing.M) {
 // app is a `quizbank serve` process started by a test.
 type app struct {
 	cmd      *exec.Cmd
-	logs     *syncBuffer
+	logs     *testkit.SyncBuffer
 	done     chan error
 	stopOnce sync.Once
 }
@@ -81,7 +81,7 @@ func startApp(t *testing.T, bin, dir, addr string, vars map[string]string) *app 
 	for k, v := range vars {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	a := &app{cmd: cmd, logs: &syncBuffer{}, done: make(chan error, 1)}
+	a := &app{cmd: cmd, logs: &testkit.SyncBuffer{}, done: make(chan error, 1)}
 	cmd.Stdout, cmd.Stderr = a.logs, a.logs
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", bin, err)
@@ -189,7 +189,7 @@ http {
 		t.Fatalf("nginx -t: %v\n%s", err, out)
 	}
 	cmd := exec.Command(bin, args...)
-	var out syncBuffer
+	var out testkit.SyncBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start nginx: %v", err)

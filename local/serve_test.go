@@ -12,25 +12,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"quizbank/shared/testkit"
 )
-
-// syncBuffer collects the server's log output safely across goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 func freeAddr(t *testing.T) string {
 	t.Helper()
@@ -56,10 +40,10 @@ func testEnv(dir string, extra map[string]string) func(string) string {
 }
 
 // startServe runs `local serve` in-process and waits until it answers.
-func startServe(t *testing.T, getenv func(string) string) (base string, logs *syncBuffer, stop func() error) {
+func startServe(t *testing.T, getenv func(string) string) (base string, logs *testkit.SyncBuffer, stop func() error) {
 	t.Helper()
 	addr := freeAddr(t)
-	logs = &syncBuffer{}
+	logs = &testkit.SyncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"serve", "--addr", addr}, getenv, logs, logs) }()

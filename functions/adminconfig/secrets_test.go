@@ -5,35 +5,17 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"quizbank/functions/adminconfig"
 	"quizbank/shared/testkit"
 )
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestSecretsStayOutOfLogs saves and tests mail settings and API keys
 // with the log captured, then looks for the secrets in it.
 func TestSecretsStayOutOfLogs(t *testing.T) {
 	env := testkit.New(t)
-	var logs syncBuffer
+	var logs testkit.SyncBuffer
 	env.Deps.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	admin := env.CreateUser("admin", "AdminPass123", true)
 	srv := env.Serve(adminconfig.Register)

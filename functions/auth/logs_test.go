@@ -1,32 +1,16 @@
 package auth_test
 
 import (
-	"bytes"
 	"log/slog"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"quizbank/functions/auth"
 	"quizbank/shared/mail"
 	"quizbank/shared/testkit"
 )
-
-// syncBuffer is a log sink safe for the server's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.String() }
 
 // TestLogsCarryNoSecrets runs the login flows with real SMTP delivery
 // (the console provider off) and checks that no code, password, token or
@@ -40,7 +24,7 @@ func TestLogsCarryNoSecrets(t *testing.T) {
 		testkit.WithEnv("MAIL_USERNAME", "smtp-user"), testkit.WithEnv("MAIL_PASSWORD", "smtp-pass-9876"),
 		testkit.WithEnv("RATELIMIT_ENABLED", "false"))
 	env := testkit.New(t, opts...)
-	logs := &syncBuffer{}
+	logs := &testkit.SyncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	prev := slog.Default()
 	slog.SetDefault(logger)

@@ -1,7 +1,6 @@
 package explain
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -30,25 +29,7 @@ type fixture struct {
 	url   string
 	chat  *testkit.ChatServer
 	admin *users.User
-	logs  *syncBuffer
-}
-
-// syncBuffer collects log output from concurrent handlers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	logs  *testkit.SyncBuffer
 }
 
 // newFixture starts the group; withKey configures the provider through
@@ -65,7 +46,7 @@ func newFixture(t *testing.T, withKey bool, opts ...testkit.Option) *fixture {
 		base = append(base, testkit.WithEnv("DASHSCOPE_API_KEY", testKey))
 	}
 	env := testkit.New(t, append(base, opts...)...)
-	logs := &syncBuffer{}
+	logs := &testkit.SyncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	env.Deps.Logger = logger
 	prev := slog.Default()

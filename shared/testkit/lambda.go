@@ -44,7 +44,7 @@ type Lambda struct {
 	Bootstrap string
 
 	invokeURL string
-	logs      *syncBuffer
+	logs      *SyncBuffer
 	mu        sync.Mutex // the emulator runs one invocation at a time
 }
 
@@ -63,7 +63,7 @@ func StartLambdaFunction(t testing.TB, group string, env map[string]string) *Lam
 	t.Helper()
 	bootstrap := BuildLambda(t, group)
 	rie := FindBinary(t, "aws-lambda-rie")
-	l := &Lambda{Bootstrap: bootstrap, logs: &syncBuffer{}}
+	l := &Lambda{Bootstrap: bootstrap, logs: &SyncBuffer{}}
 	var lastErr error
 	for range 3 {
 		emuPort, apiPort := FreePort(t), FreePort(t)
@@ -308,19 +308,20 @@ func waitListening(addr string, exited <-chan error, within time.Duration) error
 	return fmt.Errorf("nothing listening on %s within %s", addr, within)
 }
 
-// syncBuffer collects a child process's output for reading while it runs.
-type syncBuffer struct {
+// SyncBuffer collects output written from several goroutines or a child
+// process, for reading while the writers run.
+type SyncBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
-func (b *syncBuffer) Write(p []byte) (int, error) {
+func (b *SyncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)
 }
 
-func (b *syncBuffer) String() string {
+func (b *SyncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
