@@ -369,8 +369,13 @@ type rowQuerier interface {
 
 func queryIDs(ctx context.Context, db rowQuerier, query string, args ...any) ([]int64, error) {
 	rows, err := db.QueryContext(ctx, query, args...)
+	return scanIDs(rows, err)
+}
+
+// scanIDs reads a one-column result of ids and closes it.
+func scanIDs(rows *sql.Rows, err error) ([]int64, error) {
 	if err != nil {
-		return nil, fmt.Errorf("select question ids: %w", err)
+		return nil, fmt.Errorf("select ids: %w", err)
 	}
 	defer rows.Close()
 	ids := []int64{}
@@ -382,7 +387,7 @@ func queryIDs(ctx context.Context, db rowQuerier, query string, args ...any) ([]
 		ids = append(ids, id)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("select question ids: %w", err)
+		return nil, fmt.Errorf("select ids: %w", err)
 	}
 	return ids, nil
 }

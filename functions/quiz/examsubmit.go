@@ -97,21 +97,34 @@ func readAnswers(raw json.RawMessage) (answerList, error) {
 	return answerList{byID: out, items: len(items)}, nil
 }
 
-// saveDraft is POST /api/exams/save_draft.
-func (s *service) saveDraft(w http.ResponseWriter, r *http.Request) error {
-	ctx, u := r.Context(), caller(r)
+// examBody is the {exam_id, answers} body of save_draft and submit.
+type examBody struct {
+	rawID   json.RawMessage // exam_id as sent: submit echoes it
+	id      int64
+	answers answerList
+}
+
+func readExamBody(r *http.Request) (examBody, error) {
 	var body answersBody
 	if err := httpx.DecodeJSON(r, &body); err != nil {
-		return err
+		return examBody{}, err
 	}
 	id, ok := looseID(body.ExamID)
 	if !ok {
-		return httpx.BadRequest(msgExamNoID)
+		return examBody{}, httpx.BadRequest(msgExamNoID)
 	}
 	answers, err := parseAnswers(body.Answers)
+	return examBody{rawID: bytes.TrimSpace(body.ExamID), id: id, answers: answers}, err
+}
+
+// saveDraft is POST /api/exams/save_draft.
+func (s *service) saveDraft(w http.ResponseWriter, r *http.Request) error {
+	ctx, u := r.Context(), caller(r)
+	b, err := readExamBody(r)
 	if err != nil {
 		return err
 	}
+	id, answers := b.id, b.answers
 	return s.d.DB.InTx(ctx, func(tx *sql.Tx) error {
 		e, err := s.loadExam(ctx, tx, id, u.ID)
 		if err != nil {
@@ -152,18 +165,11 @@ func (s *service) saveDraft(w http.ResponseWriter, r *http.Request) error {
 // lateGrace only the draft counts and the exam is marked late.
 func (s *service) submitExam(w http.ResponseWriter, r *http.Request) error {
 	ctx, u := r.Context(), caller(r)
-	var body answersBody
-	if err := httpx.DecodeJSON(r, &body); err != nil {
-		return err
-	}
-	id, ok := looseID(body.ExamID)
-	if !ok {
-		return httpx.BadRequest(msgExamNoID)
-	}
-	answers, err := parseAnswers(body.Answers)
+	b, err := readExamBody(r)
 	if err != nil {
 		return err
 	}
+	id, answers := b.id, b.answers
 	now := s.d.Now()
 	var total, correct int
 	var score float64
@@ -224,7 +230,7 @@ func (s *service) submitExam(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.Success(w, httpx.M{"exam_id": json.RawMessage(bytes.TrimSpace(body.ExamID)), "total": total,
+	httpx.Success(w, httpx.M{"exam_id": b.rawID, "total": total,
 		"correct": correct, "total_score": score, "late": late})
 	return nil
 }

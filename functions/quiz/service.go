@@ -164,20 +164,7 @@ func (s *service) flags(ctx context.Context, userID int64, ids []int64, subjectI
 
 // queryIDs runs a prepared statement that selects one id column.
 func (s *service) queryIDs(ctx context.Context, query string, args ...any) ([]int64, error) {
-	rows, err := s.stmts.query(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("select ids: %w", err)
-	}
-	defer rows.Close()
-	ids := []int64{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("scan id: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return scanIDs(s.stmts.query(ctx, query, args...))
 }
 
 // intParam reads an integer query parameter; a missing or non-numeric
