@@ -166,7 +166,6 @@ func (h *handlers) webLoginConfirm(w http.ResponseWriter, r *http.Request) error
 		return httpx.BadRequest(msgSidMissing)
 	}
 	me := caller(r)
-	var refusal error
 	err := h.d.DB.InTx(r.Context(), func(tx *sql.Tx) error {
 		ctx := r.Context()
 		var s loginSession
@@ -174,16 +173,13 @@ func (h *handlers) webLoginConfirm(w http.ResponseWriter, r *http.Request) error
 			return err
 		}
 		now := h.now()
-		switch {
+		switch { // a refusal rolls back: nothing is written
 		case s.State == stateExchanged:
-			refusal = httpx.Errorf(http.StatusConflict, "%s", msgAlreadyUsed)
+			return httpx.Errorf(http.StatusConflict, "%s", msgAlreadyUsed)
 		case millis(now) >= s.ExpiresAt:
-			refusal = httpx.Errorf(http.StatusGone, "%s", msgSessionExpired)
+			return httpx.Errorf(http.StatusGone, "%s", msgSessionExpired)
 		case s.Nonce != nonce:
-			refusal = httpx.Errorf(http.StatusForbidden, "%s", msgNonceMismatch)
-		}
-		if refusal != nil {
-			return nil
+			return httpx.Errorf(http.StatusForbidden, "%s", msgNonceMismatch)
 		}
 		if s.UserID != me.ID && s.Token != "" {
 			if err := h.eph.del(ctx, tx, kindLoginToken, s.Token); err != nil {
@@ -199,9 +195,6 @@ func (h *handlers) webLoginConfirm(w http.ResponseWriter, r *http.Request) error
 	}
 	if err != nil {
 		return err
-	}
-	if refusal != nil {
-		return refusal
 	}
 	httpx.Message(w, msgConfirmed)
 	return nil
@@ -222,7 +215,6 @@ func (h *handlers) webLoginExchange(w http.ResponseWriter, r *http.Request) erro
 		return httpx.BadRequest(msgTokenMissing)
 	}
 	var u *users.User
-	var refusal error
 	err := h.d.DB.InTx(r.Context(), func(tx *sql.Tx) error {
 		ctx := r.Context()
 		var t exchangeToken
@@ -230,22 +222,19 @@ func (h *handlers) webLoginExchange(w http.ResponseWriter, r *http.Request) erro
 			return err
 		}
 		now := h.now()
-		if millis(now) >= t.ExpiresAt {
-			refusal = httpx.Errorf(http.StatusGone, "%s", msgTokenExpired)
-			return nil
+		if millis(now) >= t.ExpiresAt { // refusals roll back: the token stays unused
+			return httpx.Errorf(http.StatusGone, "%s", msgTokenExpired)
 		}
 		var err error
 		u, err = h.d.Users.ByID(ctx, t.UserID)
 		if errors.Is(err, users.ErrNotFound) {
-			refusal = httpx.NotFound(msgUserMissing)
-			return nil
+			return httpx.NotFound(msgUserMissing)
 		}
 		if err != nil {
 			return err
 		}
 		if u.IsLocked {
-			refusal = httpx.Errorf(http.StatusForbidden, "%s", msgMiniLocked)
-			return nil
+			return httpx.Errorf(http.StatusForbidden, "%s", msgMiniLocked)
 		}
 		if err := h.eph.del(ctx, tx, kindLoginToken, token); err != nil {
 			return err
@@ -257,9 +246,6 @@ func (h *handlers) webLoginExchange(w http.ResponseWriter, r *http.Request) erro
 	}
 	if err != nil {
 		return err
-	}
-	if refusal != nil {
-		return refusal
 	}
 	h.writeSession(w, u, true)
 	httpx.Data(w, httpx.M{"user_id": u.ID, "username": u.Username})
