@@ -287,8 +287,8 @@ func (s *service) getExam(w http.ResponseWriter, r *http.Request) error {
 	if e == nil {
 		return httpx.NotFound(msgExamMissing)
 	}
-	if blocked, err := s.examBlocked(ctx, s.d.DB, u, e); err != nil || blocked {
-		return orRefusal(err, errExamBlocked)
+	if err := s.examAccess(ctx, s.d.DB, u, e); err != nil {
+		return err
 	}
 	qs, err := s.examQuestions(ctx, s.d.DB, id)
 	if err != nil {

@@ -133,8 +133,8 @@ func (s *service) saveDraft(w http.ResponseWriter, r *http.Request) error {
 		if e == nil {
 			return httpx.Errorf(http.StatusForbidden, "%s", msgExamMissing)
 		}
-		if blocked, err := s.examBlocked(ctx, tx, u, e); err != nil || blocked {
-			return orRefusal(err, errExamBlocked)
+		if err := s.examAccess(ctx, tx, u, e); err != nil {
+			return err
 		}
 		if e.Status != "ongoing" {
 			return httpx.BadRequest("考试已提交")
@@ -182,8 +182,8 @@ func (s *service) submitExam(w http.ResponseWriter, r *http.Request) error {
 		if e == nil || e.Status != "ongoing" {
 			return httpx.BadRequest(msgExamSubmitBad)
 		}
-		if blocked, err := s.examBlocked(ctx, tx, u, e); err != nil || blocked {
-			return orRefusal(err, errExamBlocked)
+		if err := s.examAccess(ctx, tx, u, e); err != nil {
+			return err
 		}
 		late = now.After(e.deadline().Add(lateGrace))
 		qs, err := s.examQuestions(ctx, tx, id)
@@ -252,8 +252,8 @@ func (s *service) examMistakes(w http.ResponseWriter, r *http.Request) error {
 		if e == nil {
 			return httpx.Errorf(http.StatusForbidden, "%s", msgExamMissing)
 		}
-		if blocked, err := s.examBlocked(ctx, tx, u, e); err != nil || blocked {
-			return orRefusal(err, errExamBlocked)
+		if err := s.examAccess(ctx, tx, u, e); err != nil {
+			return err
 		}
 		if e.Status != "submitted" {
 			return httpx.BadRequest("考试尚未提交")

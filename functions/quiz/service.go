@@ -74,15 +74,15 @@ func (s *service) subjectBlocked(ctx context.Context, u *users.User, subjectID i
 	return n > 0, nil
 }
 
-// examBlocked reports whether any question of a public exam lies in a
-// subject that is now on u's blacklist: an exam drawn before an admin
-// restricted the subject must not keep serving, grading or copying
-// questions from it (never for admins).
-func (s *service) examBlocked(ctx context.Context, q interface {
+// examAccess refuses (403) a public exam that holds a question of a
+// subject now on u's blacklist: an exam drawn before an admin restricted
+// the subject must not keep serving, grading or copying its questions
+// (never for admins).
+func (s *service) examAccess(ctx context.Context, q interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}, u *users.User, e *exam) (bool, error) {
+}, u *users.User, e *exam) error {
 	if u == nil || u.IsAdmin || e.Config.Source != "public" {
-		return false, nil
+		return nil
 	}
 	var n int
 	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM exam_questions eq
@@ -90,21 +90,13 @@ func (s *service) examBlocked(ctx context.Context, q interface {
 		JOIN user_subjects us ON us.subject_id = qu.subject_id AND us.user_id = ?
 		WHERE eq.exam_id = ?`, u.ID, e.ID).Scan(&n)
 	if err != nil {
-		return false, fmt.Errorf("check exam subjects against the blacklist: %w", err)
+		return fmt.Errorf("check exam subjects against the blacklist: %w", err)
 	}
-	return n > 0, nil
-}
-
-// orRefusal returns err when a check failed, else the refusal it decided on.
-func orRefusal(err error, refusal error) error {
-	if err != nil {
-		return err
+	if n > 0 {
+		return httpx.Forbidden("无权访问该科目")
 	}
-	return refusal
+	return nil
 }
-
-// errExamBlocked is the refusal for such an exam.
-var errExamBlocked = httpx.Forbidden("无权访问该科目")
 
 func contains(ids []int64, id int64) bool {
 	for _, x := range ids {
