@@ -93,6 +93,9 @@ func (a *api) restrict(r *http.Request, userIDs, subjectIDs []int64, on bool) (i
 		return nil
 	})
 	if err == nil && n > 0 {
+		for _, uid := range userIDs {
+			a.d.Users.Changed(uid)
+		}
 		a.contentChanged(r.Context())
 	}
 	return n, err

@@ -142,6 +142,7 @@ func (a *api) deleteSubject(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		return err
 	}
+	a.d.Users.ChangedAll() // favourites, mistakes and blacklist rows of many users went with it
 	a.contentChanged(r.Context())
 	httpx.Message(w, "科目删除成功")
 	return nil

@@ -194,6 +194,7 @@ func (a *api) toggleFlag(flag roleFlag) httpx.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		a.d.Users.Changed(u.ID)
 		a.d.Logger.InfoContext(r.Context(), "user role changed", "user", u.ID, "flag", string(flag), "on", !current, "by", callerID(r))
 		state := "已开启"
 		if current {
@@ -217,6 +218,7 @@ func (a *api) toggleLock(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("toggle lock of user %d: %w", u.ID, err)
 	}
+	a.d.Users.Changed(u.ID)
 	a.d.Logger.InfoContext(r.Context(), "user lock changed", "user", u.ID, "locked", !u.IsLocked, "by", callerID(r))
 	msg := "用户已锁定"
 	if u.IsLocked {
@@ -263,6 +265,7 @@ func (a *api) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("reset password of user %d: %w", u.ID, err)
 	}
+	a.d.Users.Changed(u.ID)
 	a.d.Logger.InfoContext(r.Context(), "password reset by admin", "user", u.ID, "by", callerID(r))
 	httpx.Message(w, "密码重置成功")
 	return nil
@@ -311,6 +314,9 @@ func (a *api) batchRoles(w http.ResponseWriter, r *http.Request) error {
 	})
 	if err != nil {
 		return err
+	}
+	for _, id := range ids {
+		a.d.Users.Changed(id)
 	}
 	httpx.Success(w, httpx.M{"message": fmt.Sprintf("已更新 %d 个用户的权限", len(ids)), "affected_count": len(ids)})
 	return nil
@@ -364,6 +370,7 @@ func (a *api) deleteUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	a.d.Users.Changed(u.ID)
 	a.d.Logger.InfoContext(r.Context(), "user deleted", "user", u.ID, "by", callerID(r))
 	httpx.Message(w, "用户删除成功")
 	return nil

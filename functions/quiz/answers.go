@@ -203,6 +203,7 @@ func (s *service) favorite(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.d.Users.Changed(u.ID)
 	httpx.Data(w, httpx.M{"is_favorite": isFav})
 	return nil
 }

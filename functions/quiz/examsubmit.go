@@ -273,6 +273,7 @@ func (s *service) examMistakes(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.d.Users.Changed(u.ID)
 	httpx.Success(w, httpx.M{"count": count})
 	return nil
 }

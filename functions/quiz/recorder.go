@@ -117,15 +117,24 @@ func (rc *recorder) flush(batch []*answerOp) {
 	})
 	if err == nil || len(live) == 1 {
 		for _, op := range live {
-			op.done <- err
+			rc.committed(op, err)
 		}
 		return
 	}
 	for _, op := range live {
-		op.done <- rc.s.d.DB.InTx(context.Background(), func(tx *sql.Tx) error {
+		rc.committed(op, rc.s.d.DB.InTx(context.Background(), func(tx *sql.Tx) error {
 			return rc.s.writeAnswer(context.Background(), tx, op)
-		})
+		}))
 	}
+}
+
+// committed tells in-process caches about a written mistake-book change
+// before answering the caller, whose next list must show it.
+func (rc *recorder) committed(op *answerOp, err error) {
+	if err == nil && (!op.correct || op.clear) {
+		rc.s.d.Users.Changed(op.userID)
+	}
+	op.done <- err
 }
 
 // writeAnswer applies one answer: the mistake book, the latest answer

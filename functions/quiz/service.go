@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -23,6 +24,7 @@ type service struct {
 	corpus *corpus
 	stmts  *stmtCache
 	rec    *recorder
+	marks  *markCache
 }
 
 func newService(d *platform.Deps) *service {
@@ -36,6 +38,7 @@ func newService(d *platform.Deps) *service {
 	cat := newCatalog(d.DB)
 	s := &service{d: d, cat: cat, loc: loc, corpus: &corpus{}, stmts: cat.stmts}
 	s.rec = &recorder{s: s}
+	s.marks = &markCache{users: d.Users, stmts: cat.stmts}
 	return s
 }
 
@@ -51,6 +54,11 @@ func caller(r *http.Request) *users.User {
 func (s *service) blacklist(ctx context.Context, u *users.User) ([]int64, error) {
 	if u == nil || u.IsAdmin {
 		return nil, nil
+	}
+	if m, err := s.marks.of(ctx, u.ID); err != nil {
+		return nil, err
+	} else if m != nil {
+		return m.blacklist(), nil
 	}
 	ids, err := s.queryIDs(ctx, `SELECT subject_id FROM user_subjects WHERE user_id = ? ORDER BY subject_id`, u.ID)
 	if err != nil {
@@ -107,15 +115,25 @@ func contains(ids []int64, id int64) bool {
 	return false
 }
 
-// flags reads, in one prepared query, which of ids the user has
-// favourited, which are in the mistake book and — when subjectID is not
-// 0 — whether that subject is on the user's blacklist. It reads the id
-// range of the page through the (user_id, question_id) unique indexes
-// and keeps the ids on the page.
+// flags reports which of ids the user has favourited, which are in the
+// mistake book and — when subjectID is not 0 — whether that subject is on
+// the user's blacklist. It answers from the user's cached marks when it
+// can; otherwise one prepared query reads the id range of the page
+// through the (user_id, question_id) unique indexes and keeps the ids on
+// the page.
 func (s *service) flags(ctx context.Context, userID int64, ids []int64, subjectID int64) (fav, mis map[int64]bool, blocked bool, err error) {
 	fav, mis = map[int64]bool{}, map[int64]bool{}
 	if len(ids) == 0 && subjectID == 0 {
 		return fav, mis, false, nil
+	}
+	if m, err := s.marks.of(ctx, userID); err != nil {
+		return nil, nil, false, err
+	} else if m != nil {
+		for _, id := range ids {
+			fav[id], mis[id] = m.fav[id], m.mis[id]
+		}
+		_, blocked = slices.BinarySearch(m.black, subjectID)
+		return fav, mis, blocked, nil
 	}
 	lo, hi := int64(0), int64(-1)
 	onPage := make(map[int64]bool, len(ids))

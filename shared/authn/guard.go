@@ -81,7 +81,7 @@ func bearer(r *http.Request) (string, bool) {
 // userCheck applies the per-request checks of api.md §0.2 to a decoded
 // token and returns the refusal message, or "".
 func (g *Guard) checkToken(ctx context.Context, c *Claims) (*users.User, string, error) {
-	u, err := g.Users.ByID(ctx, c.UserID)
+	u, err := g.Users.Recent(ctx, c.UserID)
 	switch {
 	case errors.Is(err, users.ErrNotFound):
 		return nil, MsgUserGone, nil
@@ -105,7 +105,7 @@ func (g *Guard) fromSession(w http.ResponseWriter, r *http.Request) (*Identity, 
 		return nil, MsgLogin, nil
 	}
 	ctx := r.Context()
-	u, err := g.Users.ByID(ctx, d.UserID)
+	u, err := g.Users.Recent(ctx, d.UserID)
 	msg := ""
 	switch {
 	case errors.Is(err, users.ErrNotFound):
@@ -275,14 +275,14 @@ func (g *Guard) Optional(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var id *Identity
 		if d, ok := g.Sessions.Read(r, g.Now()); ok {
-			if u, err := g.Users.ByID(r.Context(), d.UserID); err == nil &&
+			if u, err := g.Users.Recent(r.Context(), d.UserID); err == nil &&
 				!u.IsLocked && u.SessionVersion == d.SessionVersion {
 				id = &Identity{User: u, Via: ViaSession, Session: d}
 			}
 		}
 		if tok, ok := bearer(r); ok && id == nil {
 			if c, err := g.Tokens.Parse(tok); err == nil {
-				if u, err := g.Users.ByID(r.Context(), c.UserID); err == nil {
+				if u, err := g.Users.Recent(r.Context(), c.UserID); err == nil {
 					id = &Identity{User: u, Via: ViaJWT, OpenID: c.OpenID}
 				}
 			}

@@ -34,6 +34,12 @@ func run(name string, groups []platform.Group) error {
 	if err != nil {
 		return err
 	}
+	// Instances of one function do not see each other's writes, and one
+	// user's requests land on any of them: answer every request from the
+	// database unless the operator asked for a cache.
+	if os.Getenv("USER_CACHE_TTL") == "" {
+		cfg.UserCacheTTL = 0
+	}
 	logger, _, err := logging.New(logging.Options{Stdout: os.Stdout, Secrets: cfg.Secrets()})
 	if err != nil {
 		return err

@@ -39,6 +39,11 @@ type Config struct {
 	GzipMinimumSize     int           // GZIP_MINIMUM_SIZE (default 500)
 	EmailBindEnforce    bool          // EMAIL_BIND_ENFORCE: honour system_config.email_bind_required
 	ShutdownTimeout     time.Duration // SHUTDOWN_TIMEOUT (default 10s)
+	// UserCacheTTL (USER_CACHE_TTL, default 1s; 0 turns it off) bounds how
+	// long a user's row, favourites, mistakes and blacklist may be answered
+	// from memory after another process changed them. Changes made through
+	// the same process are seen at once. Lambda entry points default to 0.
+	UserCacheTTL time.Duration
 
 	Mail   Mail
 	WeChat WeChat
@@ -126,6 +131,7 @@ func load(getenv func(string) string) (Config, error) {
 		GzipMinimumSize:     e.int("GZIP_MINIMUM_SIZE", 500),
 		EmailBindEnforce:    e.bool("EMAIL_BIND_ENFORCE", false),
 		ShutdownTimeout:     e.duration("SHUTDOWN_TIMEOUT", 10*time.Second),
+		UserCacheTTL:        e.duration("USER_CACHE_TTL", time.Second),
 		Debug:               e.bool("DEBUG", false),
 		Mail: Mail{
 			Provider:          strings.ToLower(e.str("MAIL_PROVIDER", "console")),
@@ -163,6 +169,9 @@ func load(getenv func(string) string) (Config, error) {
 	}
 	if e.err != nil {
 		return Config{}, e.err
+	}
+	if c.UserCacheTTL < 0 || c.UserCacheTTL > time.Minute {
+		return Config{}, fmt.Errorf("USER_CACHE_TTL=%s is outside 0s…1m", c.UserCacheTTL)
 	}
 	if c.SecretKey == "" || c.SecretKey == DefaultSecretKey {
 		if c.Production() {

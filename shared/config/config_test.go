@@ -17,7 +17,7 @@ func TestDefaults(t *testing.T) {
 	}
 	if c.DatabaseURL != "file:instance/submissions.db" || c.RateLimitStorageURL != "memory://" ||
 		c.Mail.Provider != "console" || c.AI.Model != "qwen-plus" || c.AI.Timeout != 25*time.Second ||
-		c.SecretKey != DefaultSecretKey || c.Production() {
+		c.SecretKey != DefaultSecretKey || c.Production() || c.UserCacheTTL != time.Second {
 		t.Fatalf("defaults: %+v", c)
 	}
 }
@@ -41,11 +41,23 @@ func TestProductionRefusesDefaultSecret(t *testing.T) {
 
 func TestBadValuesAreNamed(t *testing.T) {
 	for key, val := range map[string]string{"MAIL_PORT": "abc", "SESSION_COOKIE_SECURE": "maybe",
-		"MAIL_PROVIDER": "pigeon", "SHUTDOWN_TIMEOUT": "soon"} {
+		"MAIL_PROVIDER": "pigeon", "SHUTDOWN_TIMEOUT": "soon", "USER_CACHE_TTL": "-1s"} {
 		_, err := FromEnv(from(map[string]string{key: val}))
 		if err == nil || !strings.Contains(err.Error(), key) {
 			t.Errorf("%s=%s: err = %v, want it named", key, val, err)
 		}
+	}
+}
+
+func TestUserCacheTTL(t *testing.T) {
+	for v, want := range map[string]time.Duration{"0": 0, "250ms": 250 * time.Millisecond, "2": 2 * time.Second} {
+		c, err := FromEnv(from(map[string]string{"USER_CACHE_TTL": v}))
+		if err != nil || c.UserCacheTTL != want {
+			t.Errorf("USER_CACHE_TTL=%s: %v, %v; want %v", v, c.UserCacheTTL, err, want)
+		}
+	}
+	if _, err := FromEnv(from(map[string]string{"USER_CACHE_TTL": "2m"})); err == nil {
+		t.Error("USER_CACHE_TTL=2m accepted; a minute is the most")
 	}
 }
 

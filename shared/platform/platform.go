@@ -82,6 +82,7 @@ func Build(cfg config.Config, db *store.DB, lim *ratelimit.Limiter, logger *slog
 		Logger:     logger,
 		HTTPClient: &http.Client{Timeout: 30 * time.Second},
 	}
+	d.Users.CacheFor(cfg.UserCacheTTL)
 	d.Mailer = mail.New(cfg.Mail, d.SysConfig, d.HTTPClient, logger)
 	d.Guard = &authn.Guard{Users: d.Users, Sessions: d.Sessions, Tokens: d.Tokens, Now: now}
 	if cfg.EmailBindEnforce {

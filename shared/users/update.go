@@ -35,6 +35,7 @@ func (s *Store) SetPassword(ctx context.Context, id int64, hash string, revoke b
 	if err != nil {
 		return fmt.Errorf("set password of user %d: %w", id, err)
 	}
+	s.Changed(id)
 	return affected(res, id)
 }
 
@@ -45,6 +46,7 @@ func (s *Store) Rehash(ctx context.Context, id int64, hash string) error {
 	if err != nil {
 		return fmt.Errorf("rehash password of user %d: %w", id, err)
 	}
+	s.Changed(id)
 	return nil
 }
 
@@ -59,6 +61,7 @@ func (s *Store) BindEmail(ctx context.Context, id int64, email string, now time.
 	if err != nil {
 		return fmt.Errorf("bind e-mail of user %d: %w", id, err)
 	}
+	s.Changed(id)
 	return affected(res, id)
 }
 
@@ -72,6 +75,7 @@ func (s *Store) BindOpenID(ctx context.Context, id int64, openid string) error {
 	if err != nil {
 		return fmt.Errorf("bind openid of user %d: %w", id, err)
 	}
+	s.Changed(id)
 	return affected(res, id)
 }
 
@@ -94,6 +98,8 @@ func (s *Store) UnbindOpenID(ctx context.Context, id int64) (int64, error) {
 		return tx.QueryRowContext(ctx, `UPDATE users SET openid = NULL, session_version = session_version + 1,
 			last_active = NULL WHERE id = ? RETURNING session_version`, id).Scan(&version)
 	})
+	// The openid may have been taken off another row too.
+	s.ChangedAll()
 	if err != nil {
 		return 0, fmt.Errorf("unbind WeChat of user %d: %w", id, err)
 	}
@@ -112,6 +118,7 @@ func (s *Store) ClearActivity(ctx context.Context, id int64) error {
 	if _, err := s.db.ExecContext(ctx, `UPDATE users SET last_active = NULL WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("clear activity of user %d: %w", id, err)
 	}
+	s.Changed(id)
 	return nil
 }
 

@@ -60,6 +60,10 @@ type Store struct {
 	// parsing the SQL each time cost more than running it.
 	prepareOnce sync.Once
 	byID        *sql.Stmt
+
+	ttl     time.Duration
+	changes changes
+	recent  recentRows
 }
 
 // New returns a Store over db.
@@ -170,11 +174,14 @@ func nullable(s string) any {
 // the stored value is older than a minute, so steady traffic does not turn
 // every read into a write.
 func (s *Store) Touch(ctx context.Context, id int64, now time.Time) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE users SET last_active = ?
+	res, err := s.db.ExecContext(ctx, `UPDATE users SET last_active = ?
 		WHERE id = ? AND (last_active IS NULL OR last_active < ?)`,
 		store.Timestamp(now), id, store.Timestamp(now.Add(-time.Minute)))
 	if err != nil {
 		return fmt.Errorf("touch user %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		s.Changed(id)
 	}
 	return nil
 }
@@ -187,6 +194,7 @@ func (s *Store) Revoke(ctx context.Context, id int64) error {
 	if err != nil {
 		return fmt.Errorf("revoke sessions of user %d: %w", id, err)
 	}
+	s.Changed(id)
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ErrNotFound
 	}
