@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"quizbank/shared/httpx"
 	"quizbank/shared/question"
@@ -109,7 +110,7 @@ func (s *service) selectIDs(ctx context.Context, u *users.User, sel selection, b
 // listQuestions is GET /api/quiz/questions.
 func (s *service) listQuestions(w http.ResponseWriter, r *http.Request) error {
 	ctx, u, q := r.Context(), caller(r), r.URL.Query()
-	page, perPage := paging(r, 20, 1000)
+	page, perPage := paging(q, 20, 1000)
 	sel := selection{qtype: allOrEmpty(q.Get("q_type")), restrict: restriction(q.Get("mode"), q.Get("source")),
 		tag: normaliseTag(q.Get("tag"))}
 	if strings.EqualFold(sel.tag, "all") {
@@ -173,7 +174,8 @@ func (s *service) listQuestions(w http.ResponseWriter, r *http.Request) error {
 		cqs, total = nil, 0
 	}
 
-	var b bytes.Buffer
+	b := pageBuffers.Get().(*bytes.Buffer)
+	defer putPageBuffer(b)
 	size := 256
 	for _, cq := range cqs {
 		size += len(cq.JSON) + 32
@@ -188,7 +190,7 @@ func (s *service) listQuestions(w http.ResponseWriter, r *http.Request) error {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		writeQuestion(&b, cq, u.ID, shuffleOptions, seed, fav[cq.Q.ID], mis[cq.Q.ID])
+		writeQuestion(b, cq, u.ID, shuffleOptions, seed, fav[cq.Q.ID], mis[cq.Q.ID])
 	}
 	b.WriteString(`],"total":`)
 	b.WriteString(strconv.Itoa(total))
@@ -199,6 +201,18 @@ func (s *service) listQuestions(w http.ResponseWriter, r *http.Request) error {
 	b.WriteString(`},"status":"success"}`)
 	writeRaw(w, b.Bytes())
 	return nil
+}
+
+// pageBuffers recycles the buffers list pages are rendered into; the
+// response writer has copied a page by the time its buffer returns.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putPageBuffer(b *bytes.Buffer) {
+	if b.Cap() > 1<<20 { // a per_page=1000 page is not worth keeping
+		return
+	}
+	b.Reset()
+	pageBuffers.Put(b)
 }
 
 // writeQuestion appends one question object with the caller's flags.

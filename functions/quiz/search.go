@@ -171,7 +171,7 @@ type searchHit struct {
 // or answer, accessible unlocked subjects, newest first.
 func (s *service) search(w http.ResponseWriter, r *http.Request) error {
 	ctx, u, q := r.Context(), caller(r), r.URL.Query()
-	page, perPage := paging(r, 20, 50)
+	page, perPage := paging(q, 20, 50)
 	keyword := strings.TrimSpace(q.Get("keyword"))
 	hits := []searchHit{}
 	if keyword == "" {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -120,22 +121,19 @@ func contains(ids []int64, id int64) bool {
 // the user's blacklist. It answers from the user's cached marks when it
 // can; otherwise one prepared query reads the id range of the page
 // through the (user_id, question_id) unique indexes and keeps the ids on
-// the page.
+// the page. The maps are the caller's to read, never to change.
 func (s *service) flags(ctx context.Context, userID int64, ids []int64, subjectID int64) (fav, mis map[int64]bool, blocked bool, err error) {
-	fav, mis = map[int64]bool{}, map[int64]bool{}
 	if len(ids) == 0 && subjectID == 0 {
-		return fav, mis, false, nil
+		return nil, nil, false, nil
 	}
 	if m, err := s.marks.of(ctx, userID); err != nil {
 		return nil, nil, false, err
 	} else if m != nil {
-		for _, id := range ids {
-			fav[id], mis[id] = m.fav[id], m.mis[id]
-		}
 		_, blocked = slices.BinarySearch(m.black, subjectID)
-		return fav, mis, blocked, nil
+		return m.fav, m.mis, blocked, nil
 	}
 	lo, hi := int64(0), int64(-1)
+	fav, mis = map[int64]bool{}, map[int64]bool{}
 	onPage := make(map[int64]bool, len(ids))
 	for i, id := range ids {
 		if i == 0 {
@@ -180,7 +178,12 @@ func (s *service) queryIDs(ctx context.Context, query string, args ...any) ([]in
 // intParam reads an integer query parameter; a missing or non-numeric
 // value gives def, as the original's type=int lookups do.
 func intParam(r *http.Request, name string, def int) int {
-	v := strings.TrimSpace(r.URL.Query().Get(name))
+	return intValue(r.URL.Query(), name, def)
+}
+
+// intValue is intParam over an already parsed query.
+func intValue(q url.Values, name string, def int) int {
+	v := strings.TrimSpace(q.Get(name))
 	if v == "" {
 		return def
 	}
@@ -200,12 +203,12 @@ func intParam(r *http.Request, name string, def int) int {
 
 // paging reads page and per_page: page < 1 is 1, per_page < 1 is the
 // default, above max it is max.
-func paging(r *http.Request, def, max int) (page, perPage int) {
-	page = intParam(r, "page", 1)
+func paging(q url.Values, def, max int) (page, perPage int) {
+	page = intValue(q, "page", 1)
 	if page < 1 {
 		page = 1
 	}
-	perPage = intParam(r, "per_page", def)
+	perPage = intValue(q, "per_page", def)
 	if perPage < 1 {
 		perPage = def
 	}
