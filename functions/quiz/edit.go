@@ -117,8 +117,13 @@ func (s *service) editQuestion(w http.ResponseWriter, r *http.Request) error {
 	if len(body.QType) > 0 && string(body.QType) != "null" && !question.ValidType(next.qtype) {
 		return httpx.BadRequest("题型无效，只能是：" + strings.Join(question.Types, "、"))
 	}
-	if next.qtype == question.Multiple {
+	switch next.qtype {
+	case question.Multiple:
 		if err := checkMultipleAnswer(next.answer, next.options); err != nil {
+			return err
+		}
+	case question.Single:
+		if err := checkSingleAnswer(next.answer, next.options); err != nil {
 			return err
 		}
 	}
@@ -155,6 +160,28 @@ func (s *service) editQuestion(w http.ResponseWriter, r *http.Request) error {
 
 // checkMultipleAnswer enforces ≥ 2 letters, each a key of the options
 // (skipped when the options do not parse into any).
+// checkSingleAnswer requires a 选择题 answer to be one letter and, when
+// the options parse, one of their keys: the practice screen must not be
+// able to save a question nobody can answer right.
+func checkSingleAnswer(answer, options string) error {
+	letter := strings.ToUpper(strings.TrimSpace(answer))
+	if len([]rune(letter)) != 1 {
+		return httpx.BadRequest("选择题答案必须是一个选项字母")
+	}
+	opts := question.NormaliseOptions(options, question.Single)
+	if len(opts) == 0 {
+		return nil
+	}
+	var valid []string
+	for _, o := range opts {
+		if strings.ToUpper(o.Key) == letter {
+			return nil
+		}
+		valid = append(valid, o.Key)
+	}
+	return httpx.BadRequest(fmt.Sprintf("答案 %s 不在选项中，可选：%s", letter, strings.Join(valid, ", ")))
+}
+
 func checkMultipleAnswer(answer, options string) error {
 	letters := strings.ToUpper(strings.Join(strings.Fields(answer), ""))
 	if len([]rune(letters)) < 2 {

@@ -40,3 +40,44 @@ func TestEditRefusesUnknownQuestionTypes(t *testing.T) {
 		t.Fatalf("stored type %q, want %q", got, question.Essay)
 	}
 }
+
+// TestEditChecksChoiceAnswersAgainstOptions: a 选择题 answer must be one
+// option letter and a 多选题 answer at least two of them; refusals leave
+// the row as it was.
+func TestEditChecksChoiceAnswersAgainstOptions(t *testing.T) {
+	w := newWorld(t)
+	admin := w.env.Cookie(w.admin)
+	single, multiple := w.byType(question.Single)[0], w.byType(question.Multiple)[0]
+	stored := func(id int64) string {
+		var s string
+		if err := w.env.Deps.DB.QueryRow(`SELECT answer FROM questions WHERE id = ?`, id).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	for _, tc := range []struct {
+		q      int64
+		body   map[string]any
+		status int
+	}{
+		{single.ID, map[string]any{"answer": "E"}, http.StatusBadRequest},  // four options, A–D
+		{single.ID, map[string]any{"answer": "AB"}, http.StatusBadRequest}, // two letters
+		{single.ID, map[string]any{"answer": ""}, http.StatusBadRequest},
+		{single.ID, map[string]any{"options": []string{"只有一个"}, "answer": "B"}, http.StatusBadRequest},
+		{multiple.ID, map[string]any{"answer": "A"}, http.StatusBadRequest},
+		{multiple.ID, map[string]any{"answer": "AZ"}, http.StatusBadRequest},
+	} {
+		before := stored(tc.q)
+		r := w.call(t, "PUT", fmt.Sprintf("/api/quiz/questions/%d", tc.q), tc.body, admin)
+		if r.Status != tc.status || r.JSON["status"] != "error" {
+			t.Errorf("%v: %d %s, want %d", tc.body, r.Status, r.Raw, tc.status)
+		}
+		if got := stored(tc.q); got != before {
+			t.Errorf("%v: answer became %q after a refusal", tc.body, got)
+		}
+	}
+	r := w.call(t, "PUT", fmt.Sprintf("/api/quiz/questions/%d", single.ID), map[string]any{"answer": " b "}, admin)
+	if d := data(t, r); d["answer"] != "b" {
+		t.Errorf("valid single answer: %v", d["answer"])
+	}
+}
