@@ -15,14 +15,19 @@ import (
 // memory for one user; a user with more is read page by page instead.
 const maxMarks = 2_000
 
-// maxMarkedUsers caps the cache; past it the cache starts over.
-const maxMarkedUsers = 20_000
+// maxMarkedUsers and maxHeldMarks cap the cache (users, and marks over
+// all users: some tens of MB at most); past either the cache starts over.
+const (
+	maxMarkedUsers = 20_000
+	maxHeldMarks   = 1_000_000
+)
 
 // marks is one user's favourites, mistakes and subject blacklist.
 type marks struct {
 	fav, mis map[int64]bool
 	black    []int64 // sorted subject ids
 	tooMany  bool    // over maxMarks: not held, ask the database
+	n        int     // marks held
 	gen      uint64  // users.Store generation when read
 	bumps    int64   // question.LocalBumps when read
 	at       time.Time
@@ -40,6 +45,7 @@ type markCache struct {
 
 	mu    sync.RWMutex
 	byUID map[int64]*marks
+	held  int // sum of n over byUID
 }
 
 // of returns userID's marks, or nil when the cache is off or the user
@@ -59,17 +65,25 @@ func (c *markCache) of(ctx context.Context, userID int64) (*marks, error) {
 			return nil, err
 		}
 		m.gen, m.bumps, m.at = gen, bumps, now
-		c.mu.Lock()
-		if c.byUID == nil || len(c.byUID) >= maxMarkedUsers {
-			c.byUID = map[int64]*marks{}
-		}
-		c.byUID[userID] = m
-		c.mu.Unlock()
+		c.keep(userID, m)
 	}
 	if m.tooMany {
 		return nil, nil
 	}
 	return m, nil
+}
+
+func (c *markCache) keep(userID int64, m *marks) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old := c.byUID[userID]; old != nil {
+		c.held -= old.n
+	}
+	if c.byUID == nil || len(c.byUID) >= maxMarkedUsers || c.held+m.n > maxHeldMarks {
+		c.byUID, c.held = map[int64]*marks{}, 0
+	}
+	c.byUID[userID] = m
+	c.held += m.n
 }
 
 // blacklist is a copy of the blacklisted subject ids (nil for nil m).
@@ -116,5 +130,6 @@ func (c *markCache) load(ctx context.Context, userID int64) (*marks, error) {
 		return &marks{tooMany: true}, nil
 	}
 	slices.Sort(m.black)
+	m.n = n
 	return m, nil
 }

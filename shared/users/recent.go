@@ -8,7 +8,7 @@ import (
 
 // maxRecentRows caps the in-process copy of user rows; past it the copy
 // starts over.
-const maxRecentRows = 50_000
+const maxRecentRows = 20_000
 
 // changes is the process's record of which users' state changed: their
 // row, favourites, mistakes or subject blacklist. In-process caches keyed
