@@ -344,6 +344,33 @@ func TestImportBareSchemaUsesDefaults(t *testing.T) {
 	}
 }
 
+func TestImportWarnsOfASubjectNamedAll(t *testing.T) {
+	path := testkit.FlaskDatabase(t, testkit.FlaskSchema)
+	src, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{
+		`INSERT INTO subjects (id, name) VALUES (1, '数学')`,
+		`INSERT INTO subjects (id, name) VALUES (7, 'All')`,
+	} {
+		if _, err := src.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src.Close()
+	report, err := runImport(t, testkit.New(t), path, false)
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	if len(report.Warnings) != 1 || !strings.Contains(report.Warnings[0], `subject 7 is named "All"`) {
+		t.Fatalf("warnings: %q", report.Warnings)
+	}
+	if !strings.Contains(report.String(), "warning: subject 7") {
+		t.Errorf("the printed report does not carry the warning:\n%s", report.String())
+	}
+}
+
 func TestImportDryRunWritesNothing(t *testing.T) {
 	path := testkit.FlaskDatabase(t)
 	env := testkit.New(t)

@@ -35,7 +35,8 @@ func (t *Tally) skip(reason string) {
 // Report is the outcome of a run, per table in copy order.
 type Report struct {
 	Tables          []*Tally
-	UnreadableTimes int // timestamps that were not timestamps (stored as NULL / import time)
+	UnreadableTimes int      // timestamps that were not timestamps (stored as NULL / import time)
+	Warnings        []string // copied rows the operator should look at
 	DryRun          bool
 }
 
@@ -94,6 +95,9 @@ func (r *Report) Write(w io.Writer) {
 	}
 	if r.UnreadableTimes > 0 {
 		fmt.Fprintf(w, "  %d timestamps could not be read and were left empty\n", r.UnreadableTimes)
+	}
+	for _, warning := range r.Warnings {
+		fmt.Fprintf(w, "  warning: %s\n", warning)
 	}
 	switch {
 	case r.DryRun:

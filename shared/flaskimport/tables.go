@@ -48,6 +48,10 @@ func (m *migrator) subjects(ctx context.Context) error {
 	t := target{table: "subjects", columns: []string{"id", "name", "description", "is_locked", "created_at"},
 		identity: []string{"name"}, describe: describeFirst("subject", 1)}
 	return m.copyTable(ctx, t, `SELECT * FROM subjects ORDER BY id`, func(_ context.Context, r record, _ *Tally) ([]any, error) {
+		if name := strings.TrimSpace(r.textOr("name", "")); strings.EqualFold(name, "all") {
+			m.report.Warnings = append(m.report.Warnings, fmt.Sprintf("subject %v is named %q, which the question "+
+				"lists read as \"every subject\": rename it (PUT /admin/api/subjects/%v)", r["id"], name, r["id"]))
+		}
 		return []any{r["id"], r.textOr("name", ""), r.orNull("description"), r.flag("is_locked"),
 			m.clock.convert(r["created_at"], false)}, nil
 	})
