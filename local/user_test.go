@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -35,5 +37,27 @@ func TestUserCreate(t *testing.T) {
 		if out, err := create(bad...); err == nil {
 			t.Errorf("user create %q succeeded:\n%s", bad, out)
 		}
+	}
+}
+
+func TestMigrateTakesNoArguments(t *testing.T) {
+	dir := t.TempDir()
+	getenv := testEnv(dir, nil)
+	for _, args := range [][]string{{"--help"}, {"--dry-run"}, {"extra"}} {
+		var out bytes.Buffer
+		err := run(context.Background(), append([]string{"migrate"}, args...), getenv, &out, &out)
+		if !strings.Contains(out.String(), "usage: local migrate") || strings.Contains(out.String(), "up to date") {
+			t.Errorf("migrate %q: %v\n%s", args, err, out.String())
+		}
+		if (args[0] == "--help") != (err == nil) {
+			t.Errorf("migrate %q: err %v", args, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "instance", "submissions.db")); !os.IsNotExist(err) {
+		t.Errorf("migrate with arguments created or touched the database: %v", err)
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"migrate"}, getenv, &out, &out); err != nil || !strings.Contains(out.String(), "up to date") {
+		t.Errorf("plain migrate: %v\n%s", err, out.String())
 	}
 }
