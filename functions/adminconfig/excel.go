@@ -142,12 +142,15 @@ func ImportWorkbook(ctx context.Context, d *platform.Deps, data []byte, opt Impo
 			return errDryRun
 		}
 		if res.Imported > 0 {
-			return question.BumpVersion(ctx, tx)
+			return question.BumpStored(ctx, tx)
 		}
 		return nil
 	})
 	if err != nil && !errors.Is(err, errDryRun) {
 		return nil, err
+	}
+	if err == nil && res.Imported > 0 {
+		question.Changed()
 	}
 	return res, nil
 }

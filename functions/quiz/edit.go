@@ -134,11 +134,12 @@ func (s *service) editQuestion(w http.ResponseWriter, r *http.Request) error {
 			next.qtype, next.content, next.options, next.answer, next.explanation, now, u.ID, id); err != nil {
 			return fmt.Errorf("update question: %w", err)
 		}
-		return question.BumpVersion(ctx, tx)
+		return question.BumpStored(ctx, tx)
 	})
 	if err != nil {
 		return err
 	}
+	question.Changed()
 	cq, err := s.cat.one(ctx, id)
 	if err != nil {
 		return err

@@ -3,9 +3,11 @@ package quiz_test
 import (
 	"fmt"
 	"net/http"
+	"sync"
 	"testing"
 
 	"quizbank/shared/question"
+	"quizbank/shared/testkit"
 )
 
 // TestEditRefusesUnknownQuestionTypes: PUT /api/quiz/questions/{id}
@@ -79,5 +81,47 @@ func TestEditChecksChoiceAnswersAgainstOptions(t *testing.T) {
 	r := w.call(t, "PUT", fmt.Sprintf("/api/quiz/questions/%d", single.ID), map[string]any{"answer": " b "}, admin)
 	if d := data(t, r); d["answer"] != "b" {
 		t.Errorf("valid single answer: %v", d["answer"])
+	}
+}
+
+// TestEditIsSeenAtOnceUnderConcurrentReads: while others read the same
+// question, the edit's own answer and the next read carry the new text.
+// (Bumping the process's content count before the commit let a
+// concurrent read cache the old row for a second: ~5 % of edits.)
+func TestEditIsSeenAtOnceUnderConcurrentReads(t *testing.T) {
+	w := newWorldWith(t, testkit.WithEnv("RATELIMIT_ENABLED", "false"))
+	admin := w.env.Cookie(w.admin)
+	q := w.bank[0]
+	path := fmt.Sprintf("/api/quiz/questions/%d", q.ID)
+	stop := make(chan struct{})
+	var readers sync.WaitGroup
+	for range 6 {
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+					testkit.Call(t, w.srv.URL, "GET", path, nil, w.tok)
+				}
+			}
+		}()
+	}
+	stale := 0
+	for i := range 150 {
+		text := fmt.Sprintf("改过的题干 %d", i)
+		if d := data(t, w.call(t, "PUT", path, map[string]any{"content": text}, admin)); d["content"] != text {
+			stale++
+		}
+		if d := data(t, w.call(t, "GET", path, nil, w.tok)); d["content"] != text {
+			stale++
+		}
+	}
+	close(stop)
+	readers.Wait()
+	if stale > 0 {
+		t.Errorf("%d of 300 answers after an edit carried older text", stale)
 	}
 }
