@@ -6,6 +6,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -259,7 +260,10 @@ func (e *env) duration(key string, def time.Duration) time.Duration {
 	}
 	d, err := time.ParseDuration(v)
 	if err != nil {
-		if n, nerr := strconv.Atoi(v); nerr == nil {
+		// A bare number is seconds, as the original's settings were;
+		// one too large for a Duration is refused, not wrapped around.
+		if n, nerr := strconv.ParseInt(v, 10, 64); nerr == nil && n <= math.MaxInt64/int64(time.Second) &&
+			n >= math.MinInt64/int64(time.Second) {
 			return time.Duration(n) * time.Second
 		}
 		e.fail(fmt.Errorf("%s=%q is not a duration (e.g. 10s)", key, v))

@@ -56,8 +56,16 @@ func TestUserCacheTTL(t *testing.T) {
 			t.Errorf("USER_CACHE_TTL=%s: %v, %v; want %v", v, c.UserCacheTTL, err, want)
 		}
 	}
-	if _, err := FromEnv(from(map[string]string{"USER_CACHE_TTL": "2m"})); err == nil {
-		t.Error("USER_CACHE_TTL=2m accepted; a minute is the most")
+	// Too large for a Duration: refused with the operator's own value,
+	// never wrapped around into something that fits.
+	for _, v := range []string{"2m", "36028797018963968", "36028797018964027", "9223372036854775807", "99999999999999999999"} {
+		_, err := FromEnv(from(map[string]string{"USER_CACHE_TTL": v}))
+		if err == nil || !strings.Contains(err.Error(), "USER_CACHE_TTL") {
+			t.Errorf("USER_CACHE_TTL=%s: err %v, want a refusal", v, err)
+		}
+		if v != "2m" && err != nil && !strings.Contains(err.Error(), v) {
+			t.Errorf("USER_CACHE_TTL=%s: %v does not quote the value given", v, err)
+		}
 	}
 }
 
