@@ -35,6 +35,9 @@ func optionalString(raw json.RawMessage, name string, keep string) (string, erro
 	return strings.TrimSpace(s), nil
 }
 
+// given reports whether a JSON field was sent with a value.
+func given(raw json.RawMessage) bool { return len(raw) > 0 && string(raw) != "null" }
+
 // optionsText turns the options field into the stored text: arrays are
 // stored as JSON, strings verbatim (trimmed).
 func optionsText(raw json.RawMessage, keep string) (string, error) {
@@ -114,7 +117,7 @@ func (s *service) editQuestion(w http.ResponseWriter, r *http.Request) error {
 	if next.qtype == "" {
 		return httpx.BadRequest("题型不能为空")
 	}
-	if len(body.QType) > 0 && string(body.QType) != "null" && !question.ValidType(next.qtype) {
+	if given(body.QType) && !question.ValidType(next.qtype) {
 		return httpx.BadRequest("题型无效，只能是：" + strings.Join(question.Types, "、"))
 	}
 	switch next.qtype {
@@ -123,8 +126,12 @@ func (s *service) editQuestion(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	case question.Single:
-		if err := checkSingleAnswer(next.answer, next.options); err != nil {
-			return err
+		// Only when this edit sets what the answer is checked against, so
+		// a typo fix on an old row with a stray answer still saves.
+		if given(body.Answer) || given(body.Options) || given(body.QType) {
+			if err := checkSingleAnswer(next.answer, next.options); err != nil {
+				return err
+			}
 		}
 	}
 	now := store.Timestamp(s.d.Now())
@@ -159,8 +166,6 @@ func (s *service) editQuestion(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// checkMultipleAnswer enforces ≥ 2 letters, each a key of the options
-// (skipped when the options do not parse into any).
 // checkSingleAnswer requires a 选择题 answer to be one letter and, when
 // the options parse, one of their keys: the practice screen must not be
 // able to save a question nobody can answer right.
@@ -183,6 +188,8 @@ func checkSingleAnswer(answer, options string) error {
 	return httpx.BadRequest(fmt.Sprintf("答案 %s 不在选项中，可选：%s", letter, strings.Join(valid, ", ")))
 }
 
+// checkMultipleAnswer enforces ≥ 2 letters, each a key of the options
+// (skipped when the options do not parse into any).
 func checkMultipleAnswer(answer, options string) error {
 	letters := strings.ToUpper(strings.Join(strings.Fields(answer), ""))
 	if len([]rune(letters)) < 2 {
