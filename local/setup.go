@@ -67,9 +67,6 @@ func checkDirs(cfg config.Config) error {
 func cmdMigrate(ctx context.Context, e *env, args []string) error {
 	if len(args) > 0 {
 		fmt.Fprintln(e.stderr, "usage: local migrate (no arguments): applies the database migrations and exits")
-		if args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
-			return nil
-		}
 		return errUsage
 	}
 	deps, closer, err := openPlatform(ctx, e, false)

@@ -121,7 +121,7 @@ func (g *Guard) fromSession(w http.ResponseWriter, r *http.Request) (*Identity, 
 		g.Sessions.Clear(w)
 		return nil, msg, nil
 	}
-	if err := g.Users.Touch(ctx, u.ID, g.Now()); err != nil {
+	if err := g.Users.Touch(ctx, u, g.Now()); err != nil {
 		slog.WarnContext(ctx, "record activity", "err", err)
 	}
 	d.IsAdmin, d.IsSubjectAdmin = u.IsAdmin, u.IsSubjectAdmin

@@ -172,7 +172,7 @@ func load(getenv func(string) string) (Config, error) {
 		return Config{}, e.err
 	}
 	if c.UserCacheTTL < 0 || c.UserCacheTTL > time.Minute {
-		return Config{}, fmt.Errorf("USER_CACHE_TTL=%s is outside 0s…1m", c.UserCacheTTL)
+		return Config{}, fmt.Errorf("USER_CACHE_TTL=%q is outside 0s…1m", getenv("USER_CACHE_TTL"))
 	}
 	if c.SecretKey == "" || c.SecretKey == DefaultSecretKey {
 		if c.Production() {

@@ -36,7 +36,7 @@ func (t *Tally) skip(reason string) {
 type Report struct {
 	Tables          []*Tally
 	UnreadableTimes int      // timestamps that were not timestamps (stored as NULL / import time)
-	Warnings        []string // copied rows the operator should look at
+	Warnings        []string // rows read from the old database that the operator should look at
 	DryRun          bool
 }
 

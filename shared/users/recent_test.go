@@ -80,3 +80,32 @@ func TestRecentExpiresAndCanBeOff(t *testing.T) {
 		t.Errorf("missing user: %v, want ErrNotFound", err)
 	}
 }
+
+func TestTouchWritesAtMostOncePerMinute(t *testing.T) {
+	env := testkit.New(t)
+	st, ctx := env.Deps.Users, context.Background()
+	u := env.CreateUser("lin", "LinPass1234", false)
+	now := time.Date(2026, 12, 4, 8, 0, 0, 0, time.UTC)
+	stored := func() string {
+		var s string
+		if err := env.Deps.DB.QueryRow(`SELECT COALESCE(last_active, '') FROM users WHERE id = ?`, u.ID).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if err := st.Touch(ctx, u, now); err != nil || stored() != "2026-12-04 08:00:00" {
+		t.Fatalf("first touch: %q %v", stored(), err)
+	}
+	fresh, _ := st.ByID(ctx, u.ID)
+	// The row the guard holds shows activity 30 s ago: no statement runs,
+	// even though the database (changed behind our back) would take one.
+	if _, err := env.Deps.DB.Exec(`UPDATE users SET last_active = NULL WHERE id = ?`, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Touch(ctx, fresh, now.Add(30*time.Second)); err != nil || stored() != "" {
+		t.Fatalf("touch within the minute wrote %q (%v)", stored(), err)
+	}
+	if err := st.Touch(ctx, fresh, now.Add(61*time.Second)); err != nil || stored() != "2026-12-04 08:01:01" {
+		t.Fatalf("touch after the minute: %q %v", stored(), err)
+	}
+}

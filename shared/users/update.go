@@ -84,26 +84,47 @@ func (s *Store) BindOpenID(ctx context.Context, id int64, openid string) error {
 // dies. It returns the new session_version.
 func (s *Store) UnbindOpenID(ctx context.Context, id int64) (int64, error) {
 	var version int64
+	var others []int64
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		others = others[:0] // InTx may run this again after a busy remote database
 		var openid string
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(openid, '') FROM users WHERE id = ?`, id).
 			Scan(&openid); err != nil {
 			return notFound(err, id)
 		}
 		if openid != "" {
-			if _, err := tx.ExecContext(ctx, `UPDATE users SET openid = NULL WHERE openid = ?`, openid); err != nil {
+			rows, err := tx.QueryContext(ctx, `UPDATE users SET openid = NULL WHERE openid = ? RETURNING id`, openid)
+			if err != nil {
+				return err
+			}
+			if others, err = scanInts(rows); err != nil {
 				return err
 			}
 		}
 		return tx.QueryRowContext(ctx, `UPDATE users SET openid = NULL, session_version = session_version + 1,
 			last_active = NULL WHERE id = ? RETURNING session_version`, id).Scan(&version)
 	})
-	// The openid may have been taken off another row too.
-	s.ChangedAll()
 	if err != nil {
 		return 0, fmt.Errorf("unbind WeChat of user %d: %w", id, err)
 	}
+	s.Changed(id)
+	for _, other := range others {
+		s.Changed(other)
+	}
 	return version, nil
+}
+
+func scanInts(rows *sql.Rows) ([]int64, error) {
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var n int64
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
 }
 
 func notFound(err error, id int64) error {

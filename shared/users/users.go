@@ -172,16 +172,21 @@ func nullable(s string) any {
 
 // Touch records activity for the "online" indicator. It writes only when
 // the stored value is older than a minute, so steady traffic does not turn
-// every read into a write.
-func (s *Store) Touch(ctx context.Context, id int64, now time.Time) error {
+// every read into a write; u is the caller's row as the guard read it, and
+// when that already shows activity within the minute nothing is run at all.
+func (s *Store) Touch(ctx context.Context, u *User, now time.Time) error {
+	since := store.Timestamp(now.Add(-time.Minute))
+	if u.LastActive != "" && u.LastActive >= since {
+		return nil
+	}
 	res, err := s.db.ExecContext(ctx, `UPDATE users SET last_active = ?
 		WHERE id = ? AND (last_active IS NULL OR last_active < ?)`,
-		store.Timestamp(now), id, store.Timestamp(now.Add(-time.Minute)))
+		store.Timestamp(now), u.ID, since)
 	if err != nil {
-		return fmt.Errorf("touch user %d: %w", id, err)
+		return fmt.Errorf("touch user %d: %w", u.ID, err)
 	}
 	if n, _ := res.RowsAffected(); n > 0 {
-		s.Changed(id)
+		s.Changed(u.ID)
 	}
 	return nil
 }
