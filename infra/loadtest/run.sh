@@ -2,25 +2,13 @@
 # Load test of `local serve` beside a bare net/http handler, in one run:
 # wrk with 2 threads and 32 connections on loopback. Needs wrk (Debian
 # package "wrk"). Usage: infra/loadtest/run.sh [duration, default 20s]
-set -euo pipefail
-cd "$(dirname "$0")/../.."
 dur=${1:-20s}
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-
-go build -o "$work/quiz" ./local
-go build -o "$work/bare" ./infra/loadtest/bare
-go build -o "$work/seed" ./infra/loadtest/seed
-
-export DATABASE_URL="file:$work/instance/load.db" SECRET_KEY="load-test-secret-key-not-for-production-000"
-export UPLOAD_DIR="$work/uploads" LOG_DIR="$work/logs" INSTANCE_DIR="$work/instance"
-export RATELIMIT_ENABLED=false ENABLE_GZIP=false
+source "$(dirname "$0")/lib.sh" local infra/loadtest/bare infra/loadtest/seed
+export ENABLE_GZIP=false
 TOKEN=$("$work/seed")
 export TOKEN
 
-"$work/quiz" serve --addr 127.0.0.1:18080 >/dev/null 2>&1 & pids+=($!)
+"$work/local" serve --addr 127.0.0.1:18080 >/dev/null 2>&1 & pids+=($!)
 "$work/bare" -addr 127.0.0.1:18081 & pids+=($!)
 for _ in $(seq 50); do
   curl -fs -o /dev/null -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:18080/api/quiz/subjects" && break

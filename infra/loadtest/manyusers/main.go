@@ -11,14 +11,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"os"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"quizbank/shared/config"
+	"quizbank/infra/loadtest/loaddb"
 	"quizbank/shared/platform"
 )
 
@@ -34,11 +33,7 @@ func main() {
 }
 
 func run(ctx context.Context, base string, n, marked int) error {
-	cfg, err := config.FromEnv(os.Getenv)
-	if err != nil {
-		return err
-	}
-	d, err := platform.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	d, err := loaddb.Open(ctx)
 	if err != nil {
 		return err
 	}

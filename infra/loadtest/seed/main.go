@@ -8,13 +8,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"time"
 
-	"quizbank/shared/config"
-	"quizbank/shared/platform"
+	"quizbank/infra/loadtest/loaddb"
 	"quizbank/shared/testkit"
 	"quizbank/shared/users"
 )
@@ -27,11 +24,7 @@ func main() {
 }
 
 func run(ctx context.Context) error {
-	cfg, err := config.FromEnv(os.Getenv)
-	if err != nil {
-		return err
-	}
-	d, err := platform.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	d, err := loaddb.Open(ctx)
 	if err != nil {
 		return err
 	}
