@@ -19,7 +19,7 @@ import (
 func cmdServe(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	addr := fs.String("addr", defaultAddr(e.getenv), "listen address")
+	addr := fs.String("addr", "", "listen address (default HOST:PORT, 127.0.0.1:8000)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -30,6 +30,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	defer closer.Close()
 	defer deps.Close()
 	tuneGC(e.getenv)
+	if *addr == "" {
+		*addr = deps.Config.Addr
+	}
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -80,17 +83,6 @@ func tuneGC(getenv func(string) string) {
 	if getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(1 << 30)
 	}
-}
-
-func defaultAddr(getenv func(string) string) string {
-	host, port := getenv("HOST"), getenv("PORT")
-	if host == "" {
-		host = "127.0.0.1"
-	}
-	if port == "" {
-		port = "8000"
-	}
-	return net.JoinHostPort(host, port)
 }
 
 // newServer mounts every group, the uploads folder and the health checks

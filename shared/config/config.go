@@ -7,12 +7,16 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // TIMEZONE is checked here and used everywhere, also where the OS has no zoneinfo (Lambda)
 
 	"github.com/joho/godotenv"
+
+	"quizbank/shared/httpx"
 )
 
 // DefaultSecretKey is the development secret. Production refuses it.
@@ -27,6 +31,7 @@ type Config struct {
 	DatabaseURL       string // DATABASE_URL: file:… (default) or libsql:// / https://
 	DatabaseAuthToken string // DATABASE_AUTH_TOKEN for remote databases
 
+	Addr        string // HOST and PORT: where `local serve` listens (default 127.0.0.1:8000)
 	InstanceDir string // INSTANCE_DIR: where the default database file lives
 	UploadDir   string // UPLOAD_DIR: question images and generated QR codes
 	LogDir      string // LOG_DIR: logs/app.log in production
@@ -119,6 +124,7 @@ func load(getenv func(string) string) (Config, error) {
 	c := Config{
 		Environment:         strings.ToLower(e.first("development", "ENVIRONMENT", "FLASK_ENV")),
 		SecretKey:           e.str("SECRET_KEY", ""),
+		Addr:                net.JoinHostPort(e.str("HOST", "127.0.0.1"), e.str("PORT", "8000")),
 		InstanceDir:         e.str("INSTANCE_DIR", "instance"),
 		UploadDir:           e.str("UPLOAD_DIR", "uploads"),
 		LogDir:              e.str("LOG_DIR", "logs"),
@@ -170,6 +176,13 @@ func load(getenv func(string) string) (Config, error) {
 	}
 	if e.err != nil {
 		return Config{}, e.err
+	}
+	if _, err := httpx.ParsePrefixes(c.TrustedProxies); err != nil {
+		return Config{}, fmt.Errorf("TRUSTED_PROXIES=%q is not a comma-separated list of addresses or CIDRs: %w",
+			c.TrustedProxies, err)
+	}
+	if _, err := time.LoadLocation(c.TimeZone); err != nil {
+		return Config{}, fmt.Errorf("TIMEZONE=%q is not a time zone name (for example Asia/Shanghai or UTC)", c.TimeZone)
 	}
 	if c.UserCacheTTL < 0 || c.UserCacheTTL > time.Minute {
 		return Config{}, fmt.Errorf("USER_CACHE_TTL=%q is outside 0s…1m", getenv("USER_CACHE_TTL"))

@@ -17,7 +17,8 @@ func TestDefaults(t *testing.T) {
 	}
 	if c.DatabaseURL != "file:instance/submissions.db" || c.RateLimitStorageURL != "memory://" ||
 		c.Mail.Provider != "console" || c.AI.Model != "qwen-plus" || c.AI.Timeout != 25*time.Second ||
-		c.SecretKey != DefaultSecretKey || c.Production() || c.UserCacheTTL != time.Second {
+		c.SecretKey != DefaultSecretKey || c.Production() || c.UserCacheTTL != time.Second ||
+		c.Addr != "127.0.0.1:8000" || c.TimeZone != "Asia/Shanghai" {
 		t.Fatalf("defaults: %+v", c)
 	}
 }
@@ -41,10 +42,24 @@ func TestProductionRefusesDefaultSecret(t *testing.T) {
 
 func TestBadValuesAreNamed(t *testing.T) {
 	for key, val := range map[string]string{"MAIL_PORT": "abc", "SESSION_COOKIE_SECURE": "maybe",
-		"MAIL_PROVIDER": "pigeon", "SHUTDOWN_TIMEOUT": "soon", "USER_CACHE_TTL": "-1s"} {
+		"MAIL_PROVIDER": "pigeon", "SHUTDOWN_TIMEOUT": "soon", "USER_CACHE_TTL": "-1s",
+		"TRUSTED_PROXIES": "127.0.0.1, notanip", "TIMEZONE": "Mars/Base"} {
 		_, err := FromEnv(from(map[string]string{key: val}))
 		if err == nil || !strings.Contains(err.Error(), key) {
 			t.Errorf("%s=%s: err = %v, want it named", key, val, err)
+		}
+	}
+}
+
+func TestListenAddress(t *testing.T) {
+	for env, want := range map[[2]string]string{
+		{"0.0.0.0", "9000"}: "0.0.0.0:9000",
+		{"::1", ""}:         "[::1]:8000",
+		{"", "8080"}:        "127.0.0.1:8080",
+	} {
+		c, err := FromEnv(from(map[string]string{"HOST": env[0], "PORT": env[1]}))
+		if err != nil || c.Addr != want {
+			t.Errorf("HOST=%q PORT=%q: %q %v, want %q", env[0], env[1], c.Addr, err, want)
 		}
 	}
 }
@@ -76,14 +91,15 @@ func TestDotenvFileUnderEnvironment(t *testing.T) {
 	if err := os.Chdir(dir); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte("MAIL_PORT=2525\nDASHSCOPE_MODEL=qwen-max\n"), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte("MAIL_PORT=2525\nDASHSCOPE_MODEL=qwen-max\nPORT=18630\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	c, err := Load(from(map[string]string{"DASHSCOPE_MODEL": "from-env"}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Mail.Port != 2525 || c.AI.Model != "from-env" {
-		t.Fatalf("port %d model %q: want 2525 from .env and the environment's model", c.Mail.Port, c.AI.Model)
+	if c.Mail.Port != 2525 || c.AI.Model != "from-env" || c.Addr != "127.0.0.1:18630" {
+		t.Fatalf("mail port %d model %q addr %q: want 2525 and PORT from .env, the environment's model",
+			c.Mail.Port, c.AI.Model, c.Addr)
 	}
 }
