@@ -47,7 +47,7 @@ var commands = map[string]command{
 
 	"backup":             {"backup DEST: consistent copy of the SQLite database while it runs, integrity-checked", cmdBackup},
 	"migrate-from-flask": {"migrate-from-flask PATH/submissions.db: copy the Flask system's data in (idempotent)", cmdMigrateFlask},
-	"import":             {"import FILE.xlsx [--dry-run]: load questions in the template layout (one transaction)", cmdImport},
+	"import":             {"import FILE.xlsx [--dry-run] [--allow-duplicates]: load questions in the template layout (one transaction)", cmdImport},
 	"export":             {"export FILE.xlsx [--subject-id N] [--type T]: write questions in the template layout", cmdExport},
 }
 
@@ -69,7 +69,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		usage(stderr)
 		return errUsage
 	}
-	return c.run(ctx, e, args[1:])
+	err := c.run(ctx, e, args[1:])
+	if errors.Is(err, errUsage) && askedForHelp(args[1:]) {
+		return nil // the command printed its usage, as asked
+	}
+	return err
+}
+
+func askedForHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
 }
 
 func usage(w io.Writer) {
