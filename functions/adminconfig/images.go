@@ -132,8 +132,9 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// saveImage stores data under UPLOAD_DIR/question_images with a fresh
-// random name and returns the path relative to UPLOAD_DIR.
+// saveImage stores data under UPLOAD_DIR/question_images under a new
+// name (time, random hex, the cleaned original name) and returns the
+// path relative to UPLOAD_DIR.
 func (a *api) saveImage(data []byte, original, ext string) (string, error) {
 	dir := filepath.Join(a.d.Config.UploadDir, "question_images")
 	if err := os.MkdirAll(dir, 0o750); err != nil {

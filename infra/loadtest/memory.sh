@@ -8,9 +8,10 @@ users=${1:-25000}
 source "$(dirname "$0")/lib.sh" local infra/loadtest/seed infra/loadtest/manyusers
 "$work/seed" >/dev/null
 
-"$work/local" serve --addr 127.0.0.1:18080 >/dev/null 2>&1 & pids+=($!)
+free_port 18080
+"$work/local" serve --addr 127.0.0.1:18080 >"$work/serve.log" 2>&1 & pids+=($!)
 pid=${pids[0]}
-for _ in $(seq 50); do curl -fs -o /dev/null http://127.0.0.1:18080/healthz && break; sleep 0.2; done
+wait_up http://127.0.0.1:18080/healthz
 grep VmRSS "/proc/$pid/status" | sed 's/^/before: /'
 "$work/manyusers" -users "$users"
 grep -E 'VmHWM|VmRSS' "/proc/$pid/status" | sed 's/^/after:  /'

@@ -8,12 +8,12 @@ export ENABLE_GZIP=false
 TOKEN=$("$work/seed")
 export TOKEN
 
-"$work/local" serve --addr 127.0.0.1:18080 >/dev/null 2>&1 & pids+=($!)
+free_port 18080
+free_port 18081
+"$work/local" serve --addr 127.0.0.1:18080 >"$work/serve.log" 2>&1 & pids+=($!)
 "$work/bare" -addr 127.0.0.1:18081 & pids+=($!)
-for _ in $(seq 50); do
-  curl -fs -o /dev/null -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:18080/api/quiz/subjects" && break
-  sleep 0.2
-done
+wait_up "http://127.0.0.1:18080/api/quiz/subjects" -H "Authorization: Bearer $TOKEN"
+wait_up "http://127.0.0.1:18081/"
 
 echo "== bare net/http, fixed 6 KB JSON"
 wrk -t2 -c32 -d"$dur" --latency http://127.0.0.1:18081/
