@@ -83,8 +83,8 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	if *dry {
 		verb = "would import (dry run, nothing written)"
 	}
-	fmt.Fprintf(e.stdout, "%s %d questions; %d rows skipped (%d duplicates)", verb, res.Imported,
-		len(res.Errors), res.Duplicates)
+	fmt.Fprintf(e.stdout, "%s %d %s; %d rows skipped (%d duplicates)", verb, res.Imported,
+		plural(res.Imported, "question", "questions"), len(res.Errors), res.Duplicates)
 	if len(res.CreatedSubjects) > 0 {
 		fmt.Fprintf(e.stdout, "; new subjects: %s", strings.Join(res.CreatedSubjects, ", "))
 	}
@@ -127,6 +127,13 @@ func cmdExport(ctx context.Context, e *env, args []string) error {
 	if err := os.WriteFile(file, buf.Bytes(), 0o640); err != nil {
 		return fmt.Errorf("write %s: %w", file, err)
 	}
-	fmt.Fprintf(e.stdout, "exported %d questions to %s\n", len(qs), file)
+	fmt.Fprintf(e.stdout, "exported %d %s to %s\n", len(qs), plural(len(qs), "question", "questions"), file)
 	return nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -12,6 +12,7 @@ import (
 	"io"
 	"path"
 	"strings"
+	"time"
 )
 
 // DataFile is the questions document inside a package.
@@ -129,10 +130,13 @@ func (p *Package) Image(rel string) ([]byte, bool, error) {
 type Writer struct {
 	zw   *zip.Writer
 	seen map[string]bool
+	at   time.Time // every entry's modification time: when the export ran
 }
 
 // NewWriter starts a package on w.
-func NewWriter(w io.Writer) *Writer { return &Writer{zw: zip.NewWriter(w), seen: map[string]bool{}} }
+func NewWriter(w io.Writer) *Writer {
+	return &Writer{zw: zip.NewWriter(w), seen: map[string]bool{}, at: time.Now()}
+}
 
 // Data writes data.json.
 func (w *Writer) Data(b []byte) error { return w.add(DataFile, b) }
@@ -151,7 +155,7 @@ func (w *Writer) Image(rel string, b []byte) error {
 
 func (w *Writer) add(name string, b []byte) error {
 	w.seen[name] = true
-	f, err := w.zw.Create(name)
+	f, err := w.zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: w.at})
 	if err != nil {
 		return fmt.Errorf("package entry %s: %w", name, err)
 	}

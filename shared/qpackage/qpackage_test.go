@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"testing"
+	"time"
 )
 
 func TestSafeEntry(t *testing.T) {
@@ -53,5 +54,30 @@ func TestWriteOpenRoundTrip(t *testing.T) {
 	_ = zw.Close()
 	if _, err := Open(one.Bytes(), Limits{MaxEntries: 10, MaxUnpacked: 1 << 20, MaxEntry: 1024}); !IsRefusal(err) {
 		t.Errorf("entry size limit: %v", err)
+	}
+}
+
+// Entries carry the export's time, not the zip format's 1980 zero date.
+func TestEntriesAreDated(t *testing.T) {
+	var buf bytes.Buffer
+	before := time.Now().Add(-2 * time.Second)
+	w := NewWriter(&buf)
+	if err := w.Data([]byte(`[]`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Image("question_images/a.png", []byte("png")); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range zr.File {
+		if f.Modified.Before(before) || f.Modified.After(time.Now().Add(2*time.Second)) {
+			t.Errorf("%s dated %v", f.Name, f.Modified)
+		}
 	}
 }
