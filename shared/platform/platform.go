@@ -51,9 +51,16 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Deps, e
 	if err != nil {
 		return nil, err
 	}
-	if _, err := db.Migrate(ctx); err != nil {
+	applied, err := db.Migrate(ctx)
+	if err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("migrate database: %w", err)
+	}
+	if logger == nil {
+		logger = slog.Default()
+	}
+	for _, v := range applied {
+		logger.Info("migration applied", "version", v)
 	}
 	lim, err := ratelimit.Open(ctx, cfg.RateLimitStorageURL, cfg.RateLimitEnabled)
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
-	"log/slog"
 	"sort"
 	"strings"
 	"time"
@@ -42,7 +41,8 @@ func Migrations() ([]Migration, error) {
 	return out, nil
 }
 
-// Migrate applies every migration the database has not seen. It is safe
+// Migrate applies every migration the database has not seen and returns
+// their versions (the caller logs them). It is safe
 // when several processes start at once: the whole run is one transaction
 // whose first statement is a write, so a second process waits for the
 // first and then finds nothing left to do.
@@ -60,9 +60,6 @@ func (db *DB) Migrate(ctx context.Context) (applied []string, err error) {
 	}
 	if err != nil {
 		return nil, err
-	}
-	for _, v := range applied {
-		slog.Info("migration applied", "version", v)
 	}
 	return applied, nil
 }
