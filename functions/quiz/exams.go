@@ -13,6 +13,7 @@ import (
 	"quizbank/shared/httpx"
 	"quizbank/shared/question"
 	"quizbank/shared/store"
+	"quizbank/shared/users"
 )
 
 // lateGrace is how long after the time limit a submission still counts:
@@ -271,6 +272,22 @@ func (s *service) examQuestions(ctx context.Context, q interface {
 		out = append(out, x)
 	}
 	return out, rows.Err()
+}
+
+// ownExam loads exam id of u inside tx for a change: someone else's or a
+// missing exam is a 403, as is one the blacklist now covers.
+func (s *service) ownExam(ctx context.Context, tx *sql.Tx, id int64, u *users.User) (*exam, error) {
+	e, err := s.loadExam(ctx, tx, id, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	if e == nil {
+		return nil, httpx.Errorf(http.StatusForbidden, "%s", msgExamMissing)
+	}
+	if err := s.examAccess(ctx, tx, u, e); err != nil {
+		return nil, err
+	}
+	return e, nil
 }
 
 // getExam is GET /api/exams/{id}: the owner's exam with its questions.

@@ -126,14 +126,8 @@ func (s *service) saveDraft(w http.ResponseWriter, r *http.Request) error {
 	}
 	id, answers := b.id, b.answers
 	return s.d.DB.InTx(ctx, func(tx *sql.Tx) error {
-		e, err := s.loadExam(ctx, tx, id, u.ID)
+		e, err := s.ownExam(ctx, tx, id, u)
 		if err != nil {
-			return err
-		}
-		if e == nil {
-			return httpx.Errorf(http.StatusForbidden, "%s", msgExamMissing)
-		}
-		if err := s.examAccess(ctx, tx, u, e); err != nil {
 			return err
 		}
 		if e.Status != "ongoing" {
@@ -245,14 +239,8 @@ func (s *service) examMistakes(w http.ResponseWriter, r *http.Request) error {
 	}
 	var count int64
 	err = s.d.DB.InTx(ctx, func(tx *sql.Tx) error {
-		e, err := s.loadExam(ctx, tx, id, u.ID)
+		e, err := s.ownExam(ctx, tx, id, u)
 		if err != nil {
-			return err
-		}
-		if e == nil {
-			return httpx.Errorf(http.StatusForbidden, "%s", msgExamMissing)
-		}
-		if err := s.examAccess(ctx, tx, u, e); err != nil {
 			return err
 		}
 		if e.Status != "submitted" {
