@@ -222,18 +222,11 @@ func (s *service) createExam(w http.ResponseWriter, r *http.Request) error {
 
 // examQuestion is one drawn question with the caller's answer.
 type examQuestion struct {
-	ID          int64             `json:"id"`
-	Content     string            `json:"content"`
-	QType       string            `json:"q_type"`
-	Options     []question.Option `json:"options"`
-	Answer      string            `json:"answer"`
-	Explanation string            `json:"explanation"`
-	ImagePath   *string           `json:"image_path"`
-	Subject     string            `json:"subject"`
-	ScoreVal    float64           `json:"score_val"`
-	OrderIndex  int               `json:"order_index"`
-	UserAnswer  *string           `json:"user_answer"`
-	IsCorrect   *int              `json:"is_correct"`
+	questionView
+	ScoreVal   float64 `json:"score_val"`
+	OrderIndex int     `json:"order_index"`
+	UserAnswer *string `json:"user_answer"`
+	IsCorrect  *int    `json:"is_correct"`
 }
 
 func (s *service) examQuestions(ctx context.Context, q interface {
