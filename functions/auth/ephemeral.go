@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"quizbank/shared/httpx"
 	"quizbank/shared/store"
 )
 
@@ -119,4 +120,13 @@ func (e *ephemeral) purgeSometimes(ctx context.Context) {
 	if due {
 		_, _ = e.Purge(ctx)
 	}
+}
+
+// notFoundAs answers a missing record with a 404 carrying msg; any other
+// error passes through.
+func notFoundAs(err error, msg string) error {
+	if errors.Is(err, errNoRecord) {
+		return httpx.NotFound(msg)
+	}
+	return err
 }

@@ -141,10 +141,7 @@ func (h *handlers) webLoginPoll(w http.ResponseWriter, r *http.Request) error {
 		out["token"], out["token_expires_at"] = s.Token, s.TokenExpiresAt
 		return nil
 	})
-	if errors.Is(err, errNoRecord) {
-		return httpx.NotFound(msgSessionUnknown)
-	}
-	if err != nil {
+	if err := notFoundAs(err, msgSessionUnknown); err != nil {
 		return err
 	}
 	httpx.Data(w, out)
@@ -190,10 +187,7 @@ func (h *handlers) webLoginConfirm(w http.ResponseWriter, r *http.Request) error
 		s.State, s.UserID, s.ConfirmedAt = stateConfirmed, me.ID, millis(now)
 		return h.eph.put(ctx, tx, kindLoginSession, s.SID, s, expiresTime(s.ExpiresAt))
 	})
-	if errors.Is(err, errNoRecord) {
-		return httpx.NotFound(msgSessionUnknown)
-	}
-	if err != nil {
+	if err := notFoundAs(err, msgSessionUnknown); err != nil {
 		return err
 	}
 	httpx.Message(w, msgConfirmed)
@@ -241,10 +235,7 @@ func (h *handlers) webLoginExchange(w http.ResponseWriter, r *http.Request) erro
 		}
 		return h.markExchanged(ctx, tx, t.SID, now)
 	})
-	if errors.Is(err, errNoRecord) {
-		return httpx.NotFound(msgTokenUnknown)
-	}
-	if err != nil {
+	if err := notFoundAs(err, msgTokenUnknown); err != nil {
 		return err
 	}
 	h.writeSession(w, u, true)

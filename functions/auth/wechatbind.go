@@ -59,10 +59,7 @@ func (h *handlers) bindQRCode(w http.ResponseWriter, r *http.Request) error {
 func (h *handlers) bindPoll(w http.ResponseWriter, r *http.Request) error {
 	var s bindSession
 	err := h.eph.get(r.Context(), h.d.DB, kindBindSession, r.PathValue("sid"), &s)
-	if errors.Is(err, errNoRecord) {
-		return httpx.NotFound(msgSessionUnknown)
-	}
-	if err != nil {
+	if err := notFoundAs(err, msgSessionUnknown); err != nil {
 		return err
 	}
 	if s.WebUserID != caller(r).ID {
@@ -100,10 +97,7 @@ func (h *handlers) bindConfirm(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	var s bindSession
 	err := h.eph.get(ctx, h.d.DB, kindBindSession, sid, &s)
-	if errors.Is(err, errNoRecord) {
-		return httpx.NotFound(msgSessionUnknown)
-	}
-	if err != nil {
+	if err := notFoundAs(err, msgSessionUnknown); err != nil {
 		return err
 	}
 	if s.Nonce != nonce {
