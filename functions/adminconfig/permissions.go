@@ -66,6 +66,26 @@ type subjectIDsBody struct {
 	Action     string `json:"action"`
 }
 
+// subjects is the non-empty list of subject ids (400 otherwise).
+func (b subjectIDsBody) subjects() ([]int64, error) {
+	sids := b.SubjectIDs.values()
+	if len(sids) == 0 {
+		return nil, httpx.BadRequest("请选择科目")
+	}
+	return sids, nil
+}
+
+// restricting reads action: true for restrict, false for unrestrict.
+func (b subjectIDsBody) restricting() (bool, error) {
+	switch b.Action {
+	case "restrict":
+		return true, nil
+	case "unrestrict":
+		return false, nil
+	}
+	return false, httpx.BadRequest("action 只能是 restrict 或 unrestrict")
+}
+
 // restrict adds (or removes) blacklist rows for every user × subject pair
 // in one transaction and reports how many rows changed.
 func (a *api) restrict(r *http.Request, userIDs, subjectIDs []int64, on bool) (int64, error) {
@@ -110,9 +130,9 @@ func (a *api) restrictSubjects(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(r, &b); err != nil {
 		return err
 	}
-	sids := b.SubjectIDs.values()
-	if len(sids) == 0 {
-		return httpx.BadRequest("请选择科目")
+	sids, err := b.subjects()
+	if err != nil {
+		return err
 	}
 	n, err := a.restrict(r, []int64{u.ID}, sids, true)
 	if err != nil {
@@ -151,14 +171,15 @@ func (a *api) batchUserSubjects(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(r, &b); err != nil {
 		return err
 	}
-	sids := b.SubjectIDs.values()
-	if len(sids) == 0 {
-		return httpx.BadRequest("请选择科目")
+	sids, err := b.subjects()
+	if err != nil {
+		return err
 	}
-	if b.Action != "restrict" && b.Action != "unrestrict" {
-		return httpx.BadRequest("action 只能是 restrict 或 unrestrict")
+	on, err := b.restricting()
+	if err != nil {
+		return err
 	}
-	n, err := a.restrict(r, []int64{u.ID}, sids, b.Action == "restrict")
+	n, err := a.restrict(r, []int64{u.ID}, sids, on)
 	if err != nil {
 		return err
 	}
@@ -265,13 +286,14 @@ func (a *api) batchPermissions(w http.ResponseWriter, r *http.Request) error {
 	if len(uids) == 0 || len(sids) == 0 {
 		return httpx.BadRequest("请选择用户和科目")
 	}
-	if b.Action != "restrict" && b.Action != "unrestrict" {
-		return httpx.BadRequest("action 只能是 restrict 或 unrestrict")
+	on, err := b.restricting()
+	if err != nil {
+		return err
 	}
 	if len(uids)*len(sids) > 100000 {
 		return httpx.BadRequest("一次操作的组合过多")
 	}
-	if _, err := a.restrict(r, uids, sids, b.Action == "restrict"); err != nil {
+	if _, err := a.restrict(r, uids, sids, on); err != nil {
 		return err
 	}
 	httpx.Success(w, httpx.M{"message": "批量权限设置成功",
