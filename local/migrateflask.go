@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-	_ "time/tzdata" // --source-tz must resolve on hosts without zoneinfo
 
 	"quizbank/shared/config"
 	"quizbank/shared/flaskimport"

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	_ "time/tzdata" // daily caps follow TIMEZONE even where the OS has no zoneinfo (Lambda)
 
 	"quizbank/shared/authn"
 	"quizbank/shared/httpx"
@@ -38,11 +37,7 @@ type service struct {
 }
 
 func newService(d *platform.Deps) *service {
-	loc, err := time.LoadLocation(d.Config.TimeZone)
-	if err != nil {
-		d.Logger.Warn("TIMEZONE is not a known zone; AI daily caps use UTC", "timezone", d.Config.TimeZone)
-		loc = time.UTC
-	}
+	loc := d.Config.Location()
 	now := func() time.Time { return d.Now() }
 	var transport http.RoundTripper
 	if d.HTTPClient != nil {

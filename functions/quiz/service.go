@@ -29,15 +29,8 @@ type service struct {
 }
 
 func newService(d *platform.Deps) *service {
-	loc, err := time.LoadLocation(d.Config.TimeZone)
-	if err != nil || d.Config.TimeZone == "" {
-		if d.Config.TimeZone != "" {
-			d.Logger.Warn("TIMEZONE is not a known zone; exam times use UTC+8", "zone", d.Config.TimeZone)
-		}
-		loc = time.FixedZone("CST", 8*3600)
-	}
 	cat := newCatalog(d.DB)
-	s := &service{d: d, cat: cat, loc: loc, corpus: &corpus{}, stmts: cat.stmts}
+	s := &service{d: d, cat: cat, loc: d.Config.Location(), corpus: &corpus{}, stmts: cat.stmts}
 	s.rec = &recorder{s: s}
 	s.marks = &markCache{users: d.Users, stmts: cat.stmts}
 	return s

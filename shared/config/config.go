@@ -93,6 +93,15 @@ type AI struct {
 	TotalPerDay   int           // AI_TOTAL_PER_DAY (default 5000)
 }
 
+// Location is TIMEZONE as a zone. Load refuses unknown names; a Config
+// built by hand with an empty or unknown one gets UTC+8, the original's.
+func (c Config) Location() *time.Location {
+	if loc, err := time.LoadLocation(c.TimeZone); err == nil && c.TimeZone != "" {
+		return loc
+	}
+	return time.FixedZone("CST", 8*3600)
+}
+
 // Production reports whether the process runs with production settings.
 func (c Config) Production() bool { return c.Environment == "production" }
 

@@ -103,3 +103,16 @@ func TestDotenvFileUnderEnvironment(t *testing.T) {
 			c.Mail.Port, c.AI.Model, c.Addr)
 	}
 }
+
+func TestLocation(t *testing.T) {
+	c, err := FromEnv(from(map[string]string{"TIMEZONE": "America/New_York"}))
+	if err != nil || c.Location().String() != "America/New_York" {
+		t.Fatalf("TIMEZONE=America/New_York: %v %v", c.Location(), err)
+	}
+	for _, name := range []string{"", "Mars/Base"} { // hand-built configs only: Load refuses the second
+		at := time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC).In(Config{TimeZone: name}.Location())
+		if _, off := at.Zone(); off != 8*3600 {
+			t.Errorf("TimeZone %q: offset %d, want UTC+8", name, off)
+		}
+	}
+}
