@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"net"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -36,15 +37,15 @@ type Config struct {
 	UploadDir   string // UPLOAD_DIR: question images and generated QR codes
 	LogDir      string // LOG_DIR: logs/app.log in production
 
-	SessionCookieSecure bool          // SESSION_COOKIE_SECURE
-	TrustedProxies      string        // TRUSTED_PROXIES: addresses whose X-Forwarded-For is believed
-	RateLimitStorageURL string        // RATELIMIT_STORAGE_URL: memory:// or redis://…
-	RateLimitEnabled    bool          // RATELIMIT_ENABLED (default true)
-	TimeZone            string        // TIMEZONE for displayed exam times (default Asia/Shanghai)
-	EnableGzip          bool          // ENABLE_GZIP (default true)
-	GzipMinimumSize     int           // GZIP_MINIMUM_SIZE (default 500)
-	EmailBindEnforce    bool          // EMAIL_BIND_ENFORCE: honour system_config.email_bind_required
-	ShutdownTimeout     time.Duration // SHUTDOWN_TIMEOUT (default 10s)
+	SessionCookieSecure bool           // SESSION_COOKIE_SECURE
+	TrustedProxies      []netip.Prefix // TRUSTED_PROXIES: addresses whose X-Forwarded-For is believed
+	RateLimitStorageURL string         // RATELIMIT_STORAGE_URL: memory:// or redis://…
+	RateLimitEnabled    bool           // RATELIMIT_ENABLED (default true)
+	TimeZone            string         // TIMEZONE for displayed exam times (default Asia/Shanghai)
+	EnableGzip          bool           // ENABLE_GZIP (default true)
+	GzipMinimumSize     int            // GZIP_MINIMUM_SIZE (default 500)
+	EmailBindEnforce    bool           // EMAIL_BIND_ENFORCE: honour system_config.email_bind_required
+	ShutdownTimeout     time.Duration  // SHUTDOWN_TIMEOUT (default 10s)
 	// UserCacheTTL (USER_CACHE_TTL, default 1s; 0 turns it off) bounds how
 	// long a user's row, favourites, mistakes and blacklist may be answered
 	// from memory after another process changed them. Changes made through
@@ -139,7 +140,6 @@ func load(getenv func(string) string) (Config, error) {
 		LogDir:              e.str("LOG_DIR", "logs"),
 		DatabaseAuthToken:   e.str("DATABASE_AUTH_TOKEN", ""),
 		SessionCookieSecure: e.bool("SESSION_COOKIE_SECURE", false),
-		TrustedProxies:      e.str("TRUSTED_PROXIES", ""),
 		RateLimitStorageURL: e.str("RATELIMIT_STORAGE_URL", "memory://"),
 		RateLimitEnabled:    e.bool("RATELIMIT_ENABLED", true),
 		TimeZone:            e.str("TIMEZONE", "Asia/Shanghai"),
@@ -186,10 +186,12 @@ func load(getenv func(string) string) (Config, error) {
 	if e.err != nil {
 		return Config{}, e.err
 	}
-	if _, err := httpx.ParsePrefixes(c.TrustedProxies); err != nil {
+	trusted, err := httpx.ParsePrefixes(getenv("TRUSTED_PROXIES"))
+	if err != nil {
 		return Config{}, fmt.Errorf("TRUSTED_PROXIES=%q is not a comma-separated list of addresses or CIDRs: %w",
-			c.TrustedProxies, err)
+			getenv("TRUSTED_PROXIES"), err)
 	}
+	c.TrustedProxies = trusted
 	if _, err := time.LoadLocation(c.TimeZone); err != nil {
 		return Config{}, fmt.Errorf("TIMEZONE=%q is not a time zone name (for example Asia/Shanghai or UTC)", c.TimeZone)
 	}

@@ -117,14 +117,9 @@ func (d *Deps) Close() error {
 // Middleware wraps h in the chain every runtime uses: request id, access
 // log, panic recovery, client address, CORS, body cap and gzip.
 func (d *Deps) Middleware(h http.Handler) http.Handler {
-	trusted, err := httpx.ParsePrefixes(d.Config.TrustedProxies)
-	if err != nil {
-		d.Logger.Error("TRUSTED_PROXIES is not a list of addresses; trusting none", "err", err)
-		trusted = nil
-	}
 	mws := []httpx.Middleware{
 		httpx.WithRequestID,
-		httpx.RealIP(trusted),
+		httpx.RealIP(d.Config.TrustedProxies),
 		httpx.AccessLog(d.Logger),
 		httpx.Recover,
 		httpx.CORS(authn.AnonymousAllowed),
